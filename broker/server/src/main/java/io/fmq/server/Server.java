@@ -1,0 +1,237 @@
+package io.fmq.server;
+
+import io.fmq.management.ObjectNames;
+import io.fmq.management.ServerMXBean;
+import io.fmq.profile.ConfigNode;
+import io.fmq.profile.JmxUsers;
+import io.fmq.profile.Profile;
+import io.fmq.server.jmx.ConfigNodeMBean;
+import io.fmq.server.jmx.DescribedMXBean;
+import io.fmq.server.jmx.JmxConnector;
+import io.fmq.server.jmx.ProfileAuthenticator;
+import io.fmq.server.jmx.ServerControl;
+import io.fmq.server.net.ClientAcceptor;
+import io.fmq.server.net.ClosingHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server assembly: the one place that creates the server's parts, starts them in order and stops
+ * them in reverse. A failure part-way through start stops what was started, so a refused start
+ * leaves no port bound, no lock held and no thread running.
+ *
+ * <p>Start order: profile lock, store lock, MBeans, JMX connector (RMI port), client acceptor (client port).
+ */
+public final class Server {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    /** Lifecycle states reported by {@link ServerMXBean#getState()}. */
+    public enum State { STARTING, RUNNING, STOPPING, STOPPED }
+
+    /** Everything the server needs to know, decided by {@link Main} before it starts. */
+    public record Settings(Profile profile, Path storeDir, Path logDir, String version, long processId) {
+        /** What the lock files say about this server, for the message that refuses a second one. */
+        public Map<String, String> owner(Instant now) {
+            Map<String, String> owner = new LinkedHashMap<>();
+            owner.put("pid", Long.toString(processId));
+            owner.put("profile", profile.folder().toString());
+            owner.put("store", storeDir.toString());
+            owner.put("clientPort", Integer.toString(profile.connectionManager().serverPort()));
+            owner.put("rmiPort", Integer.toString(profile.rmiConnector().rmiServerPort()));
+            owner.put("started", now.toString());
+            return owner;
+        }
+    }
+
+    /** The lock file proving that this server alone runs on its profile (it also keeps the log folder to itself). */
+    public static Path profileLockFile(Profile profile) {
+        return profile.folder().resolve("server.pid");
+    }
+
+    private final Settings settings;
+    private final MBeanServer mbeans;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final ConsoleLog console;
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final List<ObjectName> registered = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile JmxConnector jmx;
+
+    public Server(Settings settings, MBeanServer mbeans, Clock clock, LongSupplier nanoTime, ConsoleLog console) {
+        this.settings = settings;
+        this.mbeans = mbeans;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.console = console;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @param profileLock the profile's lock, taken by the caller before logging was set up (so that a
+     *                    refused second server never writes into the running one's log); closed at stop
+     */
+    public void start(InstanceLock profileLock) throws StartupException, InterruptedException {
+        Profile profile = settings.profile();
+        started.push(profileLock);
+        try {
+            Files.createDirectories(settings.storeDir());
+            started.push(lock(settings.storeDir().resolve("store.lock"), settings.owner(clock.instant()),
+                    "data store " + settings.storeDir()));
+            registerMBeans();
+            startJmx();
+            startClientAcceptor();
+            state.set(State.RUNNING);
+            LOG.info("Server started: profile {}, client port {}, RMI port {}", profile.name(),
+                    profile.connectionManager().serverPort(), profile.rmiConnector().rmiServerPort());
+        } catch (StartupException | InterruptedException | RuntimeException e) {
+            stopParts();
+            throw e;
+        } catch (IOException e) {
+            stopParts();
+            throw new StartupException(StartupException.FAILED, "Cannot start: " + e.getMessage()
+                    + ". Check that the profile and store folders exist and are writable.", e);
+        }
+    }
+
+    /** Takes a lock file, turning "held" into the message that names the running server. */
+    public static InstanceLock lock(Path file, Map<String, String> owner, String what) throws IOException, StartupException {
+        try {
+            return InstanceLock.acquire(file, owner);
+        } catch (InstanceLock.HeldException e) {
+            String rmi = e.owner().get("rmiPort");
+            throw new StartupException(StartupException.ALREADY_RUNNING, "Another FMQ server is already running on the "
+                    + what + " (" + e.describeOwner() + "). Stop it first"
+                    + (rmi != null ? " with: shutdown-fmq.sh -rmiPort " + rmi : "") + ", or use another profile or -dbPath.");
+        }
+    }
+
+    private void registerMBeans() throws StartupException {
+        Profile profile = settings.profile();
+        ServerControl control = new ServerControl(new ServerControl.Identity(settings.version(), settings.processId(),
+                profile.name(), profile.folder().toString(), settings.storeDir().toString(), settings.logDir().toString(),
+                profile.haMode().configValue(), profile.haMode().isHa() ? profile.role().name().toLowerCase(Locale.ROOT) : "standalone",
+                profile.connectionManager().serverPort(), profile.rmiConnector().rmiServerPort()),
+                clock.instant(), nanoTime, () -> state.get().name(),
+                () -> jmx == null ? "" : jmx.url().toString(), this::stopAsync);
+        register(ObjectNames.SERVER, new DescribedMXBean<>(control, ServerMXBean.class));
+        for (ConfigNode node : ConfigNode.values()) {
+            register(ObjectNames.configNode(node.path()), new ConfigNodeMBean(node, profile));
+        }
+        started.push(this::unregisterMBeans);
+    }
+
+    private void register(ObjectName name, Object mbean) throws StartupException {
+        try {
+            mbeans.registerMBean(mbean, name);
+            registered.add(name);
+        } catch (JMException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot register the MBean " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void unregisterMBeans() {
+        for (ObjectName name : registered) {
+            try {
+                mbeans.unregisterMBean(name);
+            } catch (JMException e) {
+                LOG.debug("MBean {} was already gone", name);
+            }
+        }
+        registered.clear();
+    }
+
+    private void startJmx() throws StartupException, IOException {
+        Profile profile = settings.profile();
+        int port = profile.rmiConnector().rmiServerPort();
+        try {
+            jmx = JmxConnector.start(mbeans, profile.rmiConnector().rmiServerHost(), port,
+                    new ProfileAuthenticator(JmxUsers.fileOf(profile.folder())));
+        } catch (JmxConnector.PortInUseException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot start: the RMI port " + port + " (RMIServerPort in "
+                    + profile.configFile() + ") is already in use by another program. Stop that program or set another "
+                    + "RMIServerPort (and the peer's BackupRMIServerPort).");
+        }
+        started.push(jmx);
+        console.plain("RMIConnectorServer started at: " + jmx.url());
+        console.plain("RMIConnectorServer Listening Port: " + port);
+    }
+
+    private void startClientAcceptor() throws StartupException, InterruptedException {
+        Profile profile = settings.profile();
+        int port = profile.connectionManager().serverPort();
+        ClientAcceptor acceptor;
+        try {
+            acceptor = ClientAcceptor.bind(port, new ClosingHandler());
+        } catch (ClientAcceptor.PortInUseException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot start: the client port " + port + " (ServerPort in "
+                    + profile.configFile() + ") is already in use by another program. Stop that program or set another "
+                    + "ServerPort (and the peer's FMQGroup.BackupServerPort).");
+        }
+        started.push(acceptor);
+        console.plain("Max Memory Allocated to the Server : " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB.");
+        console.plain("Server accepting connections at tcp://0.0.0.0:" + acceptor.localAddress().getPort());
+    }
+
+    /** Starts {@link #stop()} on its own thread, so that a JMX call asking for it can return first. */
+    public void stopAsync() {
+        Thread t = new Thread(this::stop, "fmq-shutdown");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /** Stops every started part in reverse order; safe to call more than once and from any thread. */
+    public void stop() {
+        State before = state.getAndUpdate(s -> s == State.STOPPED || s == State.STOPPING ? s : State.STOPPING);
+        if (before == State.STOPPING || before == State.STOPPED) {
+            return;
+        }
+        LOG.info("Server stopping: profile {}", settings.profile().name());
+        stopParts();
+        state.set(State.STOPPED);
+        console.plain("Server stopped: profile " + settings.profile().name() + ", store closed, ports "
+                + settings.profile().connectionManager().serverPort() + " and " + settings.profile().rmiConnector().rmiServerPort()
+                + " released.");
+        stopped.countDown();
+    }
+
+    private void stopParts() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** Blocks until {@link #stop()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+}

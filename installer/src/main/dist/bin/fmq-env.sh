@@ -1,0 +1,18 @@
+# Sourced by the FMQ scripts: finds Java (JAVA_HOME, else java on the PATH) and sets FMQ_CP.
+# FMQ_HOME must be set by the caller. FMQ_JAVA_OPTS adds JVM options (e.g. -Xmx2g).
+
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    JAVA="$JAVA_HOME/bin/java"
+elif command -v java >/dev/null 2>&1; then
+    JAVA="$(command -v java)"
+else
+    echo "Java was not found: install Java 17 or newer, or set JAVA_HOME." >&2
+    exit 1
+fi
+
+java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1)
+case "$java_major" in
+    1.*|9|1[0-6]) echo "FMQ needs Java 17 or newer; $JAVA is Java $java_major. Set JAVA_HOME to a newer Java." >&2; exit 1 ;;
+esac
+
+FMQ_CP="$FMQ_HOME/lib/*"
