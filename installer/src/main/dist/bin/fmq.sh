@@ -21,15 +21,15 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+# In the foreground the script becomes the server process, so that signals (SIGTERM from systemd,
+# Ctrl-C) reach the server directly. FMQ_JAVA_OPTS is split on blanks on purpose: it holds JVM options.
 run_server() {
-    # FMQ_JAVA_OPTS is split on blanks on purpose: it holds JVM options.
     # shellcheck disable=SC2086
-    "$JAVA" ${FMQ_JAVA_OPTS:-} -Dfmq.home="$FMQ_HOME" -cp "$FMQ_CP" io.fmq.server.Main "${args[@]}"
+    exec "$JAVA" ${FMQ_JAVA_OPTS:-} -Dfmq.home="$FMQ_HOME" -cp "$FMQ_CP" io.fmq.server.Main "${args[@]}"
 }
 
 if $foreground; then
     run_server
-    exit $?
 fi
 
 case "$profile" in
@@ -39,7 +39,6 @@ esac
 if [ ! -f "$folder/conf/Config.cfg" ] || ! mkdir -p "$folder/logs" 2>/dev/null; then
     # Let the server explain what is wrong with the profile.
     run_server
-    exit $?
 fi
 
 console="$folder/logs/fmq.out"

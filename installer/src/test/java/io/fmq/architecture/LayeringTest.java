@@ -1,0 +1,77 @@
+package io.fmq.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering rules of the code base, checked on every build: the profile library stays free of
+ * Netty and JavaFX (the Studio and the server share it); the JMX tools and the Studio never reach into
+ * the server; the HA core is pure logic without Netty; the client library knows nothing of the server.
+ * Rules for packages that do not exist yet still run, so the first violation fails the build.
+ */
+class LayeringTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.fmq");
+    }
+
+    @Test
+    void profileLibraryImportsNoNettyJavaFxOrServerCode() {
+        noClasses().that().resideInAPackage("io.fmq.profile..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "javafx..", "io.fmq.server..",
+                        "io.fmq.studio..", "io.fmq.jmx..", "org.slf4j..", "ch.qos.logback..")
+                .check(classes);
+    }
+
+    @Test
+    void managementApiImportsNoServerCode() {
+        noClasses().that().resideInAPackage("io.fmq.management..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.fmq.profile..", "io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void jmxToolsImportNoServerCode() {
+        noClasses().that().resideInAPackage("io.fmq.jmx..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.netty..", "ch.qos.logback..")
+                .check(classes);
+    }
+
+    @Test
+    void studioImportsNoServerCode() {
+        noClasses().that().resideInAPackage("io.fmq.studio..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.netty..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void haCoreImportsNoNetty() {
+        noClasses().that().resideInAPackage("io.fmq.server.ha.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.net..", "java.nio.channels..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void clientLibraryImportsNoServerCode() {
+        noClasses().that().resideInAPackage("io.fmq.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.fmq.profile..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheServerUsesNetty() {
+        noClasses().that().resideOutsideOfPackages("io.fmq.server..", "io.fmq.client..", "io.fmq.protocol..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+}
