@@ -107,6 +107,17 @@ class StandaloneServerIT {
     }
 
     @Test
+    @Order(4)
+    void theJmxSampleRunsFromTheDistribution() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Installation.Result r = Installation.exec(List.of(java, "ServerStatus.java", "localhost", port()), Installation.env(), null,
+                fmq.home.resolve("samples/JMX"));
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output()).contains("State      : RUNNING", "ClientPort : " + clientPort, "PingInterval (ms): 30000");
+    }
+
+    @Test
     @Order(5)
     void wrongPasswordIsRefused() {
         Installation.Result tool = fmq.run("server-status.sh", "-rmiPort", port(), "-user", "admin", "-password", "wrong");

@@ -1,6 +1,7 @@
 package io.fmq.server.jmx;
 
 import io.fmq.management.Description;
+import io.fmq.management.Informational;
 import java.lang.reflect.Method;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
@@ -42,6 +43,13 @@ public final class DescribedMXBean<T> extends StandardMBean {
         Method m = method(info.getName(), info.getSignature().length);
         return m != null && m.getAnnotation(Description.class) != null ? m.getAnnotation(Description.class).value()
                 : super.getDescription(info);
+    }
+
+    /** {@code INFO} for operations marked {@link Informational}, {@code ACTION} for every other one. */
+    @Override
+    protected int getImpact(MBeanOperationInfo info) {
+        Method m = method(info.getName(), info.getSignature().length);
+        return m != null && m.getAnnotation(Informational.class) != null ? MBeanOperationInfo.INFO : MBeanOperationInfo.ACTION;
     }
 
     @Override
