@@ -18,7 +18,7 @@ stale() {
 if stale; then
     command -v mvn >/dev/null 2>&1 || { echo "Maven (mvn) is needed to build FMQ: install it (e.g. apt-get install maven)." >&2; exit 1; }
     echo "Building the FMQ distribution (first run, or the sources changed) ..."
-    (cd "$ROOT" && mvn -B -q -DskipTests package) || { echo "The build failed; see the Maven output above." >&2; exit 1; }
+    (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package) || { echo "The build failed; see the Maven output above." >&2; exit 1; }
     touch "$STAMP"
 fi
 exec "$DIST/bin/fmq.sh" "$@"

@@ -11,7 +11,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -129,17 +128,9 @@ public final class ConfigDocument {
         return new ConfigDocument(file, charset, edited);
     }
 
-    /** Writes the text to {@link #file()} atomically (a temporary file moved over the old one). */
+    /** Writes the text to {@link #file()} atomically, keeping the file's permissions. */
     public void save() throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".Config", ".tmp");
-        try {
-            Files.write(tmp, text().getBytes(charset));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, text().getBytes(charset), null);
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -105,4 +105,18 @@ class ConfigDocumentTest {
                 "#FMQGroup.BackupServerIp=localhost", "#FMQGroup.Port=2000", "FMQGroup.PingInterval=20000", "#",
                 "# HA Manager Settings.", "ActiveLockReAcquisitionInterval=40000");
     }
+
+    @Test
+    void saveKeepsTheFilesPermissions() throws Exception {
+        Path file = dir.resolve("Config.cfg");
+        Files.writeString(file, SHIPPED_STYLE);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+
+        ConfigDocument.read(file).with(ConfigKey.PORT, "2100").save();
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            assertThat(s).containsExactly(file);
+        }
+    }
 }

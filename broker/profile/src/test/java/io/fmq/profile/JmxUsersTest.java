@@ -33,6 +33,7 @@ class JmxUsersTest {
         JmxUsers users = JmxUsers.read(file);
 
         assertThat(Files.readAllLines(file)).hasSize(2).first().isEqualTo("# header");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(users.authenticate("ops", "one".toCharArray())).isEmpty();
         assertThat(users.authenticate("ops", "two".toCharArray())).contains(JmxUsers.Access.READWRITE);
         assertThat(users.authenticate("nobody", "two".toCharArray())).isEmpty();

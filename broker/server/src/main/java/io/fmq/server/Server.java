@@ -12,6 +12,7 @@ import io.fmq.server.jmx.ProfileAuthenticator;
 import io.fmq.server.jmx.ServerControl;
 import io.fmq.server.net.ClientAcceptor;
 import io.fmq.server.net.ClosingHandler;
+import io.fmq.server.net.PortInUseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,7 @@ public final class Server {
     private final List<ObjectName> registered = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile JmxConnector jmx;
+    private volatile ServerControl control;
 
     public Server(Settings settings, MBeanServer mbeans, Clock clock, LongSupplier nanoTime, ConsoleLog console) {
         this.settings = settings;
@@ -105,7 +107,7 @@ public final class Server {
             registerMBeans();
             startJmx();
             startClientAcceptor();
-            state.set(State.RUNNING);
+            changeState(State.RUNNING);
             LOG.info("Server started: profile {}, client port {}, RMI port {}", profile.name(),
                     profile.connectionManager().serverPort(), profile.rmiConnector().rmiServerPort());
         } catch (StartupException | InterruptedException | RuntimeException e) {
@@ -132,7 +134,7 @@ public final class Server {
 
     private void registerMBeans() throws StartupException {
         Profile profile = settings.profile();
-        ServerControl control = new ServerControl(new ServerControl.Identity(settings.version(), settings.processId(),
+        control = new ServerControl(new ServerControl.Identity(settings.version(), settings.processId(),
                 profile.name(), profile.folder().toString(), settings.storeDir().toString(), settings.logDir().toString(),
                 profile.haMode().configValue(), profile.haMode().isHa() ? profile.role().name().toLowerCase(Locale.ROOT) : "standalone",
                 profile.connectionManager().serverPort(), profile.rmiConnector().rmiServerPort()),
@@ -171,7 +173,7 @@ public final class Server {
         try {
             jmx = JmxConnector.start(mbeans, profile.rmiConnector().rmiServerHost(), port,
                     new ProfileAuthenticator(JmxUsers.fileOf(profile.folder())));
-        } catch (JmxConnector.PortInUseException e) {
+        } catch (PortInUseException e) {
             throw new StartupException(StartupException.FAILED, "Cannot start: the RMI port " + port + " (RMIServerPort in "
                     + profile.configFile() + ") is already in use by another program. Stop that program or set another "
                     + "RMIServerPort (and the peer's BackupRMIServerPort).");
@@ -187,7 +189,7 @@ public final class Server {
         ClientAcceptor acceptor;
         try {
             acceptor = ClientAcceptor.bind(port, new ClosingHandler());
-        } catch (ClientAcceptor.PortInUseException e) {
+        } catch (PortInUseException e) {
             throw new StartupException(StartupException.FAILED, "Cannot start: the client port " + port + " (ServerPort in "
                     + profile.configFile() + ") is already in use by another program. Stop that program or set another "
                     + "ServerPort (and the peer's FMQGroup.BackupServerPort).");
@@ -210,6 +212,7 @@ public final class Server {
         if (before == State.STOPPING || before == State.STOPPED) {
             return;
         }
+        notifyState(before, State.STOPPING);
         LOG.info("Server stopping: profile {}", settings.profile().name());
         stopParts();
         state.set(State.STOPPED);
@@ -217,6 +220,17 @@ public final class Server {
                 + settings.profile().connectionManager().serverPort() + " and " + settings.profile().rmiConnector().rmiServerPort()
                 + " released.");
         stopped.countDown();
+    }
+
+    private void changeState(State to) {
+        notifyState(state.getAndSet(to), to);
+    }
+
+    private void notifyState(State from, State to) {
+        ServerControl c = control;
+        if (c != null && from != to) {
+            c.stateChanged(from.name(), to.name());
+        }
     }
 
     private void stopParts() {

@@ -69,9 +69,15 @@ class ServerTest {
         assertThat(mbeans.getAttribute(ObjectNames.SERVER, "UptimeMillis")).isEqualTo(5000L);
         assertThat(mbeans.queryNames(ObjectNames.ALL_CONFIG, null)).hasSize(6);
         assertThat(InstanceLock.isHeld(p.folder().resolve("run/store.lock"))).isTrue();
+        java.util.List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        mbeans.addNotificationListener(ObjectNames.SERVER, (n, handback) -> {
+            javax.management.AttributeChangeNotification c = (javax.management.AttributeChangeNotification) n;
+            changes.add(c.getAttributeName() + ":" + c.getOldValue() + "->" + c.getNewValue());
+        }, null, null);
 
         server.stop();
 
+        assertThat(changes).containsExactly("State:RUNNING->STOPPING");
         assertThat(server.state()).isEqualTo(Server.State.STOPPED);
         assertThat(listening(ports[0])).isFalse();
         assertThat(listening(ports[1])).isFalse();

@@ -7,17 +7,21 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanOperationInfo;
 import javax.management.MBeanParameterInfo;
-import javax.management.StandardMBean;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.NotificationEmitter;
+import javax.management.StandardEmitterMBean;
 
 /**
  * Registers an MXBean with the {@link Description}s of its interface, so that JConsole and the tools
- * show a sentence for the bean, each attribute, each operation and each parameter.
+ * show a sentence for the bean, each attribute, each operation and each parameter. When the
+ * implementation emits notifications, JMX clients can subscribe to them through this MBean.
  */
-public final class DescribedMXBean<T> extends StandardMBean {
+public final class DescribedMXBean<T> extends StandardEmitterMBean {
     private final Class<T> type;
 
     public DescribedMXBean(T implementation, Class<T> type) {
-        super(implementation, type, true);
+        super(implementation, type, true, implementation instanceof NotificationEmitter
+                ? (NotificationEmitter) implementation : new NotificationBroadcasterSupport());
         this.type = type;
     }
 

@@ -14,6 +14,7 @@ import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
+import io.fmq.server.net.PortInUseException;
 
 /**
  * The JMX RMI connector on one port: the RMI registry and the connector's remote objects share
@@ -90,20 +91,6 @@ public final class JmxConnector implements AutoCloseable {
             UnicastRemoteObject.unexportObject(registry, true);
         } catch (NoSuchObjectException e) {
             // already unexported
-        }
-    }
-
-    /** The RMI port is taken by another program. */
-    public static final class PortInUseException extends Exception {
-        private final int port;
-
-        PortInUseException(int port, Throwable cause) {
-            super("port " + port + " is already in use", cause);
-            this.port = port;
-        }
-
-        public int port() {
-            return port;
         }
     }
 }

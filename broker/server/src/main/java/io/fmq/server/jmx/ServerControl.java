@@ -6,12 +6,24 @@ import io.fmq.management.ServerMXBean;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.AttributeChangeNotification;
+import javax.management.MBeanNotificationInfo;
+import javax.management.NotificationBroadcasterSupport;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
-/** The {@link ServerMXBean}: a read-out of the running server and its shutdown switch. */
-public final class ServerControl implements ServerMXBean {
+/**
+ * The {@link ServerMXBean}: a read-out of the running server and its shutdown switch. Every change of
+ * {@code State} is sent to JMX listeners as an {@link AttributeChangeNotification}.
+ */
+public final class ServerControl extends NotificationBroadcasterSupport implements ServerMXBean {
+    private static final MBeanNotificationInfo STATE_CHANGE = new MBeanNotificationInfo(
+            new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE}, AttributeChangeNotification.class.getName(),
+            "Sent when the server's State changes (STARTING, RUNNING, STOPPING).");
+
+    private final AtomicLong sequence = new AtomicLong();
     /** What the MBean reports, fixed at start-up. */
     public record Identity(String version, long processId, String profileName, String profilePath, String storePath,
                            String logPath, String haMode, String role, int clientPort, int rmiPort) {
@@ -27,6 +39,7 @@ public final class ServerControl implements ServerMXBean {
 
     public ServerControl(Identity identity, Instant startTime, LongSupplier nanoTime, Supplier<String> state,
                          Supplier<String> jmxUrl, Runnable shutdown) {
+        super(STATE_CHANGE);
         this.identity = identity;
         this.startTime = startTime;
         this.nanoTime = nanoTime;
@@ -34,6 +47,17 @@ public final class ServerControl implements ServerMXBean {
         this.state = state;
         this.jmxUrl = jmxUrl;
         this.shutdown = shutdown;
+    }
+
+    /** Tells JMX listeners that the server moved from one state to another. */
+    public void stateChanged(String from, String to) {
+        sendNotification(new AttributeChangeNotification(this, sequence.incrementAndGet(), System.currentTimeMillis(),
+                "Server state changed from " + from + " to " + to, "State", String.class.getName(), from, to));
+    }
+
+    @Override
+    public MBeanNotificationInfo[] getNotificationInfo() {
+        return new MBeanNotificationInfo[] {STATE_CHANGE};
     }
 
     @Override

@@ -69,18 +69,4 @@ public final class ClientAcceptor implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-
-    /** The client port is taken by another program. */
-    public static final class PortInUseException extends Exception {
-        private final int port;
-
-        PortInUseException(int port, Throwable cause) {
-            super("port " + port + " is already in use", cause);
-            this.port = port;
-        }
-
-        public int port() {
-            return port;
-        }
-    }
 }

@@ -149,7 +149,7 @@ class JmxSecurityTest {
     @Test
     void portInUseIsReportedAndNothingIsLeftExported() throws Exception {
         assertThatThrownBy(() -> JmxConnector.start(mbeans, "localhost", port, credentials -> null))
-                .isInstanceOf(JmxConnector.PortInUseException.class);
+                .isInstanceOf(io.fmq.server.net.PortInUseException.class);
         try (JMXConnector c = connect("fmq", "admin", "passwd")) {
             assertThat(c.getMBeanServerConnection().getAttribute(name, "Value")).isEqualTo(1);
         }
