@@ -31,6 +31,14 @@ class LayeringTest {
     }
 
     @Test
+    void storeIsAPlainLibrary() {
+        noClasses().that().resideInAPackage("io.fmq.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.fmq.server..", "io.fmq.profile..",
+                        "io.fmq.client..", "javafx..")
+                .check(classes);
+    }
+
+    @Test
     void managementApiImportsNoServerCode() {
         noClasses().that().resideInAPackage("io.fmq.management..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.fmq.profile..", "io.netty..")

@@ -1,0 +1,461 @@
+package io.fmq.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The journal on disk: segment files under {@code <store>/journal/} in the layout of {@link RecordCodec},
+ * and {@code <store>/store.meta} for the store's identity and epoch.
+ *
+ * <p><b>Group commit.</b> One writer thread owns the open segment. Appends wait in a queue; the writer
+ * takes everything queued, writes it in one go, forces it to disk once and only then completes the
+ * appends' futures. Concurrent writers therefore share one fsync, and a future that completed means the
+ * record survives a crash.
+ *
+ * <p><b>Recovery.</b> Opening reads every segment. An invalid record in the last segment with no valid
+ * record after it is a torn last write: the file is truncated there and the repair reported. Damage
+ * anywhere else, or valid records after the damage, is a {@link CorruptJournalException}: nothing is
+ * dropped silently and the journal does not open.
+ *
+ * <p><b>Compaction.</b> Sealed segments (all but the one being written) without live records are deleted;
+ * sealed segments whose live records fill less than half of them are rewritten by re-appending those
+ * records (new sequence numbers) and then deleted. A crash between the two leaves a record both in its
+ * copy and in its original: replay consumers must apply records idempotently (a message by its id).
+ */
+public final class FileJournal implements Journal {
+    /** Default size at which the writer starts a new segment. */
+    public static final long DEFAULT_SEGMENT_SIZE = 32L * 1024 * 1024;
+    private static final int MAX_BATCH = 4096;
+    private static final int BUFFER_SIZE = 1024 * 1024;
+    private static final Pending CLOSE = new Pending(null, null, null);
+
+    private final Path dir;
+    private final Path journalDir;
+    private final long segmentSize;
+    private final List<Segment> segments = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final RecoveryReport report;
+    private final Object epochLock = new Object();
+    private volatile StoreMeta meta;
+    private volatile long lastSequence;
+    private volatile IOException failure;
+    private volatile boolean closed;
+    private FileChannel channel; // the last segment's, owned by the writer thread after open
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+
+    private record Pending(RecordType type, byte[] payload, CompletableFuture<Long> future) {
+    }
+
+    /** A segment file and how far it is durable (its size for sealed segments). */
+    private static final class Segment {
+        final Path path;
+        final long firstSequence;
+        volatile long size;
+
+        Segment(Path path, long firstSequence, long size) {
+            this.path = path;
+            this.firstSequence = firstSequence;
+            this.size = size;
+        }
+    }
+
+    private FileJournal(Path dir, long segmentSize) throws IOException {
+        this.dir = dir;
+        this.journalDir = dir.resolve("journal");
+        this.segmentSize = segmentSize;
+        Files.createDirectories(journalDir);
+        this.meta = StoreMeta.readOrCreate(dir);
+        this.report = recover();
+        this.writer = new Thread(this::writeLoop, "fmq-journal-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Opens (creating if needed) the journal of a store folder, recovering it; see {@link #recoveryReport()}. */
+    public static FileJournal open(Path storeDir) throws IOException {
+        return open(storeDir, DEFAULT_SEGMENT_SIZE);
+    }
+
+    public static FileJournal open(Path storeDir, long segmentSize) throws IOException {
+        if (segmentSize < RecordCodec.SEGMENT_HEADER_SIZE + RecordCodec.RECORD_HEADER_SIZE) {
+            throw new IllegalArgumentException("segment size too small: " + segmentSize);
+        }
+        return new FileJournal(storeDir, segmentSize);
+    }
+
+    public RecoveryReport recoveryReport() {
+        return report;
+    }
+
+    /** The store's identity, kept in {@code store.meta}. */
+    public String storeId() {
+        return meta.storeId();
+    }
+
+    // ------------------------------------------------------------------------------------- recovery
+
+    private RecoveryReport recover() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(journalDir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().collect(Collectors.toList());
+        }
+        List<String> repairs = new ArrayList<>();
+        long records = 0;
+        long last = 0;
+        long epoch = meta.epoch();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            boolean isLast = i == files.size() - 1;
+            byte[] data = Files.readAllBytes(file);
+            long[] header = RecordCodec.readSegmentHeader(ByteBuffer.wrap(data));
+            if (header == null) {
+                if (isLast && noValidRecordFrom(data, 0, last)) {
+                    Files.delete(file);
+                    repairs.add("Removed " + file.getFileName() + ": a segment whose creation a crash interrupted ("
+                            + data.length + " bytes, no record in it).");
+                    continue;
+                }
+                throw new CorruptJournalException(file, 0, "invalid segment header");
+            }
+            if (header[1] <= last) {
+                throw new CorruptJournalException(file, 0, "its first sequence " + header[1] + " is not after " + last);
+            }
+            int pos = RecordCodec.SEGMENT_HEADER_SIZE;
+            long expected = header[1];
+            while (pos < data.length) {
+                Record r = RecordCodec.readRecord(data, pos, data.length);
+                if (r == null || r.sequence() != expected) {
+                    if (!isLast || !noValidRecordFrom(data, pos + 1, expected - 1)) {
+                        throw new CorruptJournalException(file, pos, r == null ? "invalid record" : "sequence " + r.sequence()
+                                + " where " + expected + " was expected");
+                    }
+                    int dropped = data.length - pos;
+                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        ch.truncate(pos);
+                        ch.force(true);
+                    }
+                    repairs.add("Truncated the torn last write of " + file.getFileName() + ": 1 incomplete record ("
+                            + dropped + " bytes from byte " + pos + ") was dropped; it had not been confirmed.");
+                    break;
+                }
+                if (r.type() == RecordType.EPOCH && r.payload().length == 8) {
+                    epoch = Math.max(epoch, ByteBuffer.wrap(r.payload()).getLong());
+                }
+                records++;
+                last = r.sequence();
+                expected++;
+                pos += RecordCodec.encodedSize(r.payload());
+            }
+            segments.add(new Segment(file, header[1], Math.min(pos, data.length)));
+        }
+        if (epoch != meta.epoch()) {
+            meta = meta.withEpoch(epoch);
+            meta.write(dir);
+        }
+        lastSequence = last;
+        if (segments.isEmpty()) {
+            newSegment(last + 1);
+        } else {
+            Segment tail = segments.get(segments.size() - 1);
+            channel = FileChannel.open(tail.path, StandardOpenOption.WRITE);
+            channel.position(tail.size);
+        }
+        return new RecoveryReport(segments.size(), records, last, meta.epoch(), repairs);
+    }
+
+    /** Whether no valid record with a sequence after {@code after} starts anywhere from {@code from} on. */
+    private static boolean noValidRecordFrom(byte[] data, int from, long after) {
+        for (int p = Math.max(from, 0); p + RecordCodec.RECORD_HEADER_SIZE <= data.length; p++) {
+            Record r = RecordCodec.readRecord(data, p, data.length);
+            if (r != null && r.sequence() > after) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------- appending
+
+    @Override
+    public CompletableFuture<Long> append(RecordType type, byte[] payload) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        if (payload.length > RecordCodec.MAX_PAYLOAD) {
+            future.completeExceptionally(new IllegalArgumentException("a record holds at most " + RecordCodec.MAX_PAYLOAD
+                    + " bytes, not " + payload.length));
+            return future;
+        }
+        IOException failed = failure;
+        if (failed != null) {
+            future.completeExceptionally(new IOException("the journal stopped after a write error: " + failed.getMessage(), failed));
+        } else if (closed) {
+            future.completeExceptionally(new IOException("the journal is closed"));
+        } else {
+            queue.add(new Pending(type, payload, future));
+        }
+        return future;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        boolean closing = false;
+        while (!closing) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, MAX_BATCH);
+            closing = batch.remove(CLOSE);
+            if (batch.isEmpty()) {
+                continue;
+            }
+            long[] sequences = new long[batch.size()];
+            try {
+                write(batch, sequences);
+            } catch (IOException | RuntimeException e) {
+                IOException io = e instanceof IOException ? (IOException) e : new IOException(e);
+                failure = io;
+                batch.forEach(p -> p.future().completeExceptionally(io));
+                failQueued(io);
+                batch.clear();
+                continue;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).future().complete(sequences[i]);
+            }
+            batch.clear();
+        }
+        failQueued(new IOException("the journal is closed"));
+    }
+
+    private void failQueued(IOException e) {
+        List<Pending> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        rest.stream().filter(p -> p != CLOSE).forEach(p -> p.future().completeExceptionally(e));
+    }
+
+    /** Writes a batch, rolling segments as needed, and forces it: the one fsync the batch shares. */
+    private void write(List<Pending> batch, long[] sequences) throws IOException {
+        Segment tail = segments.get(segments.size() - 1);
+        long size = tail.size;
+        long seq = lastSequence;
+        buffer.clear();
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            int recordSize = RecordCodec.encodedSize(p.payload());
+            if (size + buffer.position() + recordSize > segmentSize && size + buffer.position() > RecordCodec.SEGMENT_HEADER_SIZE) {
+                flush();
+                channel.force(false);
+                tail.size = channel.position();
+                tail = newSegment(seq + 1);
+                size = tail.size;
+            }
+            seq++;
+            if (recordSize > buffer.remaining()) {
+                flush();
+                if (recordSize > buffer.capacity()) {
+                    ByteBuffer big = ByteBuffer.allocate(recordSize);
+                    RecordCodec.writeRecord(big, seq, p.type(), p.payload());
+                    big.flip();
+                    while (big.hasRemaining()) {
+                        channel.write(big);
+                    }
+                    sequences[i] = seq;
+                    continue;
+                }
+            }
+            RecordCodec.writeRecord(buffer, seq, p.type(), p.payload());
+            sequences[i] = seq;
+        }
+        flush();
+        channel.force(false);
+        tail.size = channel.position();
+        lastSequence = seq;
+    }
+
+    private void flush() throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        buffer.clear();
+    }
+
+    private Segment newSegment(long firstSequence) throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+        Path path = journalDir.resolve(String.format("%020d.seg", firstSequence));
+        channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        ByteBuffer header = ByteBuffer.allocate(RecordCodec.SEGMENT_HEADER_SIZE);
+        RecordCodec.writeSegmentHeader(header, meta.epoch(), firstSequence);
+        header.flip();
+        while (header.hasRemaining()) {
+            channel.write(header);
+        }
+        channel.force(true);
+        forceDirectory(journalDir);
+        Segment s = new Segment(path, firstSequence, RecordCodec.SEGMENT_HEADER_SIZE);
+        segments.add(s);
+        return s;
+    }
+
+    /** Makes a directory's entries (new, renamed, deleted files) durable. */
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some platforms cannot open a directory; their file systems order metadata themselves
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- reading
+
+    @Override
+    public void replay(Consumer<Record> visitor) throws IOException {
+        for (Segment s : segments) {
+            readSegment(s, visitor);
+        }
+    }
+
+    private void readSegment(Segment s, Consumer<Record> visitor) throws IOException {
+        long limit = s.size;
+        byte[] data;
+        try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
+            data = new byte[(int) limit];
+            ByteBuffer b = ByteBuffer.wrap(data);
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // read up to the durable size only
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return; // deleted by a compaction meanwhile: its live records were copied first
+        }
+        int pos = RecordCodec.SEGMENT_HEADER_SIZE;
+        while (pos < data.length) {
+            Record r = RecordCodec.readRecord(data, pos, data.length);
+            if (r == null) {
+                throw new CorruptJournalException(s.path, pos, "invalid record in the durable part of the segment");
+            }
+            visitor.accept(r);
+            pos += RecordCodec.encodedSize(r.payload());
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        return lastSequence;
+    }
+
+    @Override
+    public long epoch() {
+        return meta.epoch();
+    }
+
+    @Override
+    public long beginEpoch() throws IOException {
+        synchronized (epochLock) {
+            long next = meta.epoch() + 1;
+            meta = meta.withEpoch(next);
+            meta.write(dir);
+            await(append(RecordType.EPOCH, ByteBuffer.allocate(8).putLong(next).array()));
+            return next;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- compaction
+
+    @Override
+    public CompactionResult compact(Predicate<Record> live) throws IOException {
+        int deleted = 0;
+        long copied = 0;
+        long reclaimed = 0;
+        List<Segment> sealed = new ArrayList<>(segments.subList(0, Math.max(0, segments.size() - 1)));
+        for (Segment s : sealed) {
+            List<Record> keep = new ArrayList<>();
+            long[] liveBytes = {0};
+            readSegment(s, r -> {
+                if (live.test(r)) {
+                    keep.add(r);
+                    liveBytes[0] += RecordCodec.encodedSize(r.payload());
+                }
+            });
+            if (!keep.isEmpty() && liveBytes[0] * 2 >= s.size) {
+                continue;
+            }
+            List<CompletableFuture<Long>> copies = new ArrayList<>();
+            for (Record r : keep) {
+                copies.add(append(r.type(), r.payload()));
+            }
+            for (CompletableFuture<Long> f : copies) {
+                await(f);
+            }
+            segments.remove(s);
+            Files.deleteIfExists(s.path);
+            forceDirectory(journalDir);
+            deleted++;
+            copied += keep.size();
+            reclaimed += s.size - liveBytes[0];
+        }
+        return new CompactionResult(deleted, copied, reclaimed);
+    }
+
+    @Override
+    public JournalStats stats() {
+        long bytes = segments.stream().mapToLong(s -> s.size).sum();
+        return new JournalStats(segments.size(), bytes, lastSequence, meta.epoch());
+    }
+
+    // ------------------------------------------------------------------------------------- closing
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(CLOSE);
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (channel != null && channel.isOpen()) {
+            if (failure == null) {
+                channel.force(true);
+            }
+            channel.close();
+        }
+    }
+
+    private static long await(CompletableFuture<Long> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the journal", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException) {
+                throw (IOException) c;
+            }
+            throw new UncheckedIOException(new IOException(c));
+        }
+    }
+}
