@@ -45,6 +45,7 @@ class StandaloneServerIT {
                 "Server's Process ID : ",
                 "RMIConnectorServer started at: service:jmx:rmi://localhost:" + rmiPort,
                 "Server accepting connections at tcp://0.0.0.0:" + clientPort,
+                "Data store contents : 0 records in 1 segment(s), last sequence 0, epoch 0",
                 "Profile FioranoMQ successfully deployed on",
                 "FMQ server running in the background");
     }

@@ -94,6 +94,32 @@ class StartupRefusalIT {
     }
 
     @Test
+    void corruptDataStoreIsRefusedAndLeftAsItWas() throws Exception {
+        int[] ports = fmq.useFreePorts("FioranoMQ");
+        Path run = fmq.profile("FioranoMQ").resolve("run");
+        try (io.fmq.store.FileJournal journal = io.fmq.store.FileJournal.open(run)) {
+            for (int i = 0; i < 20; i++) {
+                journal.append(io.fmq.store.RecordType.MESSAGE_ADD, ("message " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).get();
+            }
+        }
+        Path segment;
+        try (java.util.stream.Stream<Path> s = Files.list(run.resolve("journal"))) {
+            segment = s.findFirst().orElseThrow();
+        }
+        byte[] data = Files.readAllBytes(segment);
+        data[100] ^= 0x7f;
+        Files.write(segment, data);
+
+        Installation.Result r = fmq.run("fmq.sh", "-profile", "FioranoMQ");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.output()).contains("Cannot start: The journal file " + segment, "is corrupt at byte", "Restore the data store")
+                .doesNotContain("\tat ");
+        assertThat(Files.readAllBytes(segment)).isEqualTo(data);
+        assertThat(Installation.listening(ports[1])).isFalse();
+    }
+
+    @Test
     void wrongArgumentsPrintTheUsage() {
         for (String script : new String[] {"fmq.sh", "shutdown-fmq.sh", "server-status.sh", "clearDB.sh", "fmq-admin.sh"}) {
             Installation.Result r = fmq.run(script, "-bogus");

@@ -13,6 +13,9 @@ import io.fmq.server.jmx.ServerControl;
 import io.fmq.server.net.ClientAcceptor;
 import io.fmq.server.net.ClosingHandler;
 import io.fmq.server.net.PortInUseException;
+import io.fmq.store.CorruptJournalException;
+import io.fmq.store.FileJournal;
+import io.fmq.store.RecoveryReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * them in reverse. A failure part-way through start stops what was started, so a refused start
  * leaves no port bound, no lock held and no thread running.
  *
- * <p>Start order: profile lock, store lock, MBeans, JMX connector (RMI port), client acceptor (client port).
+ * <p>Start order: profile lock, store lock, journal (recovered), MBeans, JMX connector (RMI port), client
+ * acceptor (client port).
  */
 public final class Server {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -78,6 +82,7 @@ public final class Server {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile JmxConnector jmx;
     private volatile ServerControl control;
+    private volatile FileJournal journal;
 
     public Server(Settings settings, MBeanServer mbeans, Clock clock, LongSupplier nanoTime, ConsoleLog console) {
         this.settings = settings;
@@ -104,6 +109,7 @@ public final class Server {
             Files.createDirectories(settings.storeDir());
             started.push(lock(settings.storeDir().resolve("store.lock"), settings.owner(clock.instant()),
                     "data store " + settings.storeDir()));
+            openJournal();
             registerMBeans();
             startJmx();
             startClientAcceptor();
@@ -130,6 +136,30 @@ public final class Server {
                     + what + " (" + e.describeOwner() + "). Stop it first"
                     + (rmi != null ? " with: shutdown-fmq.sh -rmiPort " + rmi : "") + ", or use another profile or -dbPath.");
         }
+    }
+
+    private void openJournal() throws StartupException {
+        try {
+            FileJournal opened = FileJournal.open(settings.storeDir());
+            journal = opened;
+            started.push(opened);
+            RecoveryReport r = opened.recoveryReport();
+            for (String repair : r.repairs()) {
+                LOG.warn("Data store repaired: {}", repair);
+            }
+            console.plain("Data store contents : " + r.records() + " records in " + r.segments() + " segment(s), last sequence "
+                    + r.lastSequence() + ", epoch " + r.epoch());
+        } catch (CorruptJournalException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot start: " + e.getMessage());
+        } catch (IOException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot open the data store in " + settings.storeDir() + ": "
+                    + e.getMessage() + ". Check the folder's permissions and free space.", e);
+        }
+    }
+
+    /** The server's journal; null before start. */
+    public FileJournal journal() {
+        return journal;
     }
 
     private void registerMBeans() throws StartupException {

@@ -69,6 +69,7 @@ class ServerTest {
         assertThat(mbeans.getAttribute(ObjectNames.SERVER, "UptimeMillis")).isEqualTo(5000L);
         assertThat(mbeans.queryNames(ObjectNames.ALL_CONFIG, null)).hasSize(6);
         assertThat(InstanceLock.isHeld(p.folder().resolve("run/store.lock"))).isTrue();
+        assertThat(server.journal().append(io.fmq.store.RecordType.DESTINATION_ADD, new byte[] {1}).get()).isEqualTo(1L);
         java.util.List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
         mbeans.addNotificationListener(ObjectNames.SERVER, (n, handback) -> {
             javax.management.AttributeChangeNotification c = (javax.management.AttributeChangeNotification) n;
@@ -84,6 +85,12 @@ class ServerTest {
         assertThat(mbeans.isRegistered(ObjectNames.SERVER)).isFalse();
         assertThat(InstanceLock.isHeld(p.folder().resolve("run/store.lock"))).isFalse();
         assertThat(InstanceLock.isHeld(Server.profileLockFile(p))).isFalse();
+        assertThat(server.journal().append(io.fmq.store.RecordType.DESTINATION_ADD, new byte[] {2}))
+                .as("journal closed").isCompletedExceptionally();
+        try (io.fmq.store.FileJournal reopened = io.fmq.store.FileJournal.open(p.folder().resolve("run"))) {
+            assertThat(reopened.recoveryReport().records()).isEqualTo(1);
+            assertThat(reopened.recoveryReport().repairs()).isEmpty();
+        }
     }
 
     @Test

@@ -226,6 +226,13 @@ public final class FileJournal implements Journal {
             if (batch.isEmpty()) {
                 continue;
             }
+            IOException failed = failure;
+            if (failed != null) {
+                // queued in the instant before the failure became visible: never write after a write error
+                batch.forEach(p -> p.future().completeExceptionally(failed));
+                batch.clear();
+                continue;
+            }
             long[] sequences = new long[batch.size()];
             try {
                 write(batch, sequences);
@@ -233,7 +240,7 @@ public final class FileJournal implements Journal {
                 IOException io = e instanceof IOException ? (IOException) e : new IOException(e);
                 failure = io;
                 batch.forEach(p -> p.future().completeExceptionally(io));
-                failQueued(io);
+                closing |= failQueued(io);
                 batch.clear();
                 continue;
             }
@@ -245,10 +252,12 @@ public final class FileJournal implements Journal {
         failQueued(new IOException("the journal is closed"));
     }
 
-    private void failQueued(IOException e) {
+    /** Fails everything queued; returns whether a close request was among it (it must not be lost). */
+    private boolean failQueued(IOException e) {
         List<Pending> rest = new ArrayList<>();
         queue.drainTo(rest);
         rest.stream().filter(p -> p != CLOSE).forEach(p -> p.future().completeExceptionally(e));
+        return rest.contains(CLOSE);
     }
 
     /** Writes a batch, rolling segments as needed, and forces it: the one fsync the batch shares. */
