@@ -229,14 +229,18 @@ public sealed interface Frame {
         }
     }
 
-    /** Client → server: close a consumer; its unacknowledged deliveries go back to the destination. */
-    record ConsumerClose(int requestId, int consumerId) implements Frame {
+    /**
+     * Client → server: close a consumer. Deliveries after {@code lastConsumedDeliveryId} never reached the
+     * application (they were prefetched) and go back to the destination as if never delivered; the ones the
+     * application received stay with the session until acknowledged, recovered or the session closes.
+     */
+    record ConsumerClose(int requestId, int consumerId, long lastConsumedDeliveryId) implements Frame {
         public FrameType type() {
             return FrameType.CONSUMER_CLOSE;
         }
 
         public void writeBody(ByteBuf out) {
-            out.writeInt(consumerId);
+            out.writeInt(consumerId).writeLong(lastConsumedDeliveryId);
         }
     }
 

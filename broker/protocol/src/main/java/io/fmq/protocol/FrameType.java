@@ -50,7 +50,7 @@ public enum FrameType {
                 return new Frame.SessionCommand(requestId, this, Wire.readInt(in));
             case SEND: return Frame.Send.read(requestId, in);
             case CONSUMER_OPEN: return Frame.ConsumerOpen.read(requestId, in);
-            case CONSUMER_CLOSE: return new Frame.ConsumerClose(requestId, Wire.readInt(in));
+            case CONSUMER_CLOSE: return new Frame.ConsumerClose(requestId, Wire.readInt(in), Wire.readLong(in));
             case DELIVER: return Frame.Deliver.read(requestId, in);
             case ACK: return Frame.Ack.read(requestId, in);
             case CREDIT: return new Frame.Credit(requestId, Wire.readInt(in), Wire.readInt(in));

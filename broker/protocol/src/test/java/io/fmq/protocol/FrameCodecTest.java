@@ -49,7 +49,7 @@ class FrameCodecTest {
                 new Frame.SessionCommand(12, FrameType.SESSION_CLOSE, 1),
                 new Frame.Send(13, 1, message()),
                 new Frame.ConsumerOpen(14, 1, 2, Dest.topic("prices"), "price > 10", true, "sub", true, false, 100, false),
-                new Frame.ConsumerClose(15, 2),
+                new Frame.ConsumerClose(15, 2, 76),
                 new Frame.Deliver(0, 2, 77, message().redelivery(2)),
                 new Frame.Ack(16, 1, 77, true),
                 new Frame.Credit(0, 2, 50),

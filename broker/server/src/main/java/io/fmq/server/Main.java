@@ -68,7 +68,8 @@ public final class Main {
             System.setProperty("java.rmi.server.hostname", profile.rmiConnector().rmiServerHost());
             ConsoleLog console = new ConsoleLog();
             banner(console, home, profile, store, pid);
-            server = new Server(settings, ManagementFactory.getPlatformMBeanServer(), Clock.systemUTC(), System::nanoTime, console);
+            server = new Server(settings, ManagementFactory.getPlatformMBeanServer(), Clock.systemUTC(), System::nanoTime, console,
+                    Main::compileSelector);
             server.start(profileLock);
             console.plain("Profile " + profile.name() + " successfully deployed on " + new Date());
         } catch (StartupException e) {
@@ -96,6 +97,15 @@ public final class Main {
         }
         Logging.shutdown();
         return 0;
+    }
+
+    static java.util.function.Predicate<io.fmq.protocol.WireMessage> compileSelector(String text)
+            throws io.fmq.server.broker.BrokerException {
+        try {
+            return io.fmq.server.selector.Selector.parse(text);
+        } catch (io.fmq.server.selector.Selector.InvalidSelectorException e) {
+            throw new io.fmq.server.broker.BrokerException(io.fmq.protocol.ErrorCode.INVALID_SELECTOR, e.getMessage());
+        }
     }
 
     private static InstanceLock lockProfile(Server.Settings settings) throws StartupException {

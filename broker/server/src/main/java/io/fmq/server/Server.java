@@ -11,7 +11,12 @@ import io.fmq.server.jmx.JmxConnector;
 import io.fmq.server.jmx.ProfileAuthenticator;
 import io.fmq.server.jmx.ServerControl;
 import io.fmq.server.net.ClientAcceptor;
-import io.fmq.server.net.ClosingHandler;
+import io.fmq.server.broker.Broker;
+import io.fmq.server.net.ClientChannelInitializer;
+import io.fmq.store.Journal;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.fmq.server.net.PortInUseException;
 import io.fmq.store.CorruptJournalException;
 import io.fmq.store.FileJournal;
@@ -83,8 +88,14 @@ public final class Server {
     private volatile JmxConnector jmx;
     private volatile ServerControl control;
     private volatile FileJournal journal;
+    private volatile Broker broker;
+    private final Broker.SelectorCompiler selectorCompiler;
+    /** The longest heartbeat interval the server agrees to on client connections. */
+    static final int CLIENT_HEARTBEAT_MILLIS = 30_000;
 
-    public Server(Settings settings, MBeanServer mbeans, Clock clock, LongSupplier nanoTime, ConsoleLog console) {
+    public Server(Settings settings, MBeanServer mbeans, Clock clock, LongSupplier nanoTime, ConsoleLog console,
+                  Broker.SelectorCompiler selectorCompiler) {
+        this.selectorCompiler = selectorCompiler;
         this.settings = settings;
         this.mbeans = mbeans;
         this.clock = clock;
@@ -110,6 +121,7 @@ public final class Server {
             started.push(lock(settings.storeDir().resolve("store.lock"), settings.owner(clock.instant()),
                     "data store " + settings.storeDir()));
             openJournal();
+            openBroker();
             registerMBeans();
             startJmx();
             startClientAcceptor();
@@ -136,6 +148,37 @@ public final class Server {
                     + what + " (" + e.describeOwner() + "). Stop it first"
                     + (rmi != null ? " with: shutdown-fmq.sh -rmiPort " + rmi : "") + ", or use another profile or -dbPath.");
         }
+    }
+
+    private void openBroker() throws StartupException {
+        try {
+            broker = Broker.open(journal, clock, new Broker.Settings(10, true, settings.version()), selectorCompiler);
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot restore the broker's state from the data store in "
+                    + settings.storeDir() + ": " + e.getMessage(), e);
+        }
+        ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fmq-compactor");
+            t.setDaemon(true);
+            return t;
+        });
+        compactor.scheduleWithFixedDelay(() -> {
+            try {
+                Journal.CompactionResult r = broker.compact();
+                if (r.segmentsDeleted() > 0) {
+                    LOG.info("Data store compacted: {} segment(s) deleted, {} record(s) copied, {} bytes reclaimed",
+                            r.segmentsDeleted(), r.recordsCopied(), r.bytesReclaimed());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Data store compaction failed: {}", e.toString());
+            }
+        }, 30, 30, TimeUnit.SECONDS);
+        started.push(compactor::shutdownNow);
+    }
+
+    /** The messaging core; null before start. */
+    public Broker broker() {
+        return broker;
     }
 
     private void openJournal() throws StartupException {
@@ -218,7 +261,8 @@ public final class Server {
         int port = profile.connectionManager().serverPort();
         ClientAcceptor acceptor;
         try {
-            acceptor = ClientAcceptor.bind(port, new ClosingHandler());
+            acceptor = ClientAcceptor.bind(port, new ClientChannelInitializer(broker, profile.configLoader().pingEnabled(),
+                    CLIENT_HEARTBEAT_MILLIS, settings.version()));
         } catch (PortInUseException e) {
             throw new StartupException(StartupException.FAILED, "Cannot start: the client port " + port + " (ServerPort in "
                     + profile.configFile() + ") is already in use by another program. Stop that program or set another "

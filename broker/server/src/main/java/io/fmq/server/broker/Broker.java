@@ -1,0 +1,493 @@
+package io.fmq.server.broker;
+
+import io.fmq.profile.JmxUsers;
+import io.fmq.protocol.Dest;
+import io.fmq.protocol.ErrorCode;
+import io.fmq.protocol.WireMessage;
+import io.fmq.store.Journal;
+import io.fmq.store.Record;
+import io.fmq.store.RecordType;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The messaging core: destinations, subscriptions, routing, acknowledgement, transactions and their
+ * persistence in the {@link Journal}. One lock guards all of it; the lock is never held while waiting
+ * for the disk. A persistent message is routed only after its record is durable, and its send is
+ * confirmed after that; acknowledgements and commits are confirmed once their records are durable.
+ */
+public final class Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** The queue that takes messages after {@link Settings#maxDeliveryAttempts()} failed deliveries. */
+    public static final String DEAD_LETTER_QUEUE = "DLQ";
+
+    /** Broker-wide behaviour. */
+    public record Settings(int maxDeliveryAttempts, boolean autoCreateDestinations, String serverVersion) {
+    }
+
+    /** Compiles a JMS message selector into a predicate, or refuses it. */
+    public interface SelectorCompiler {
+        Predicate<WireMessage> compile(String selector) throws BrokerException;
+    }
+
+    final ReentrantLock lock = new ReentrantLock();
+    final Journal journal;
+    final Clock clock;
+    final Settings settings;
+    final SelectorCompiler selectors;
+    final Map<String, MessageQueue> queues = new TreeMap<>();
+    final Map<String, Topic> topics = new TreeMap<>();
+    final Map<String, Subscription> durableSubscriptions = new HashMap<>();
+    final Map<String, BrokerConnection> connections = new LinkedHashMap<>();
+    final Map<String, BrokerConnection> clientIds = new HashMap<>();
+    /** Stored message sequence → queue keys still holding it (what the journal must keep). */
+    final Map<Long, Set<String>> stored = new HashMap<>();
+    private final Map<String, String> users = new HashMap<>();
+    private final AtomicLong connectionCounter = new AtomicLong();
+    long nextSequence = 1;
+    long tempCounter;
+
+    private Broker(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors) {
+        this.journal = journal;
+        this.clock = clock;
+        this.settings = settings;
+        this.selectors = selectors;
+    }
+
+    /** Builds the broker's state from the journal; a fresh store gets the account admin/passwd. */
+    public static Broker open(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors) throws IOException {
+        Broker b = new Broker(journal, clock, settings, selectors);
+        b.replay();
+        if (b.users.isEmpty()) {
+            b.putUser("admin", "passwd".toCharArray());
+        }
+        return b;
+    }
+
+    // ----------------------------------------------------------------------------------- recovery
+
+    private void replay() throws IOException {
+        Map<Long, Records.Add> adds = new TreeMap<>();
+        Set<String> acks = new HashSet<>();
+        journal.replay(r -> {
+            switch (r.type()) {
+                case DESTINATION_ADD: {
+                    Dest d = Records.readDestination(r);
+                    if (d.isQueue()) {
+                        queue(d.name());
+                    } else {
+                        topic(d.name());
+                    }
+                    break;
+                }
+                case DESTINATION_REMOVE: {
+                    Dest d = Records.readDestination(r);
+                    if (d.isQueue()) {
+                        queues.remove(d.name());
+                    } else {
+                        topics.remove(d.name());
+                    }
+                    break;
+                }
+                case DURABLE_SUBSCRIPTION_ADD: {
+                    Records.SubscriptionAdd s = Records.readSubscriptionAdd(r);
+                    Predicate<WireMessage> sel;
+                    try {
+                        sel = s.selector() == null ? null : selectors.compile(s.selector());
+                    } catch (BrokerException e) {
+                        sel = null;
+                    }
+                    Topic t = topic(s.topic());
+                    Subscription sub = new Subscription(s.key(), t, new MessageQueue(s.key(), true, this), s.selector(), sel,
+                            s.noLocal(), null, s.clientId(), s.name(), true, s.clientId() == null);
+                    t.subscriptions.put(s.key(), sub);
+                    durableSubscriptions.put(s.key(), sub);
+                    break;
+                }
+                case DURABLE_SUBSCRIPTION_REMOVE: {
+                    Subscription sub = durableSubscriptions.remove(Records.readString(r));
+                    if (sub != null) {
+                        sub.topic.subscriptions.remove(sub.key);
+                    }
+                    break;
+                }
+                case MESSAGE_ADD: {
+                    Records.Add a = Records.readAdd(r);
+                    adds.put(a.sequence(), a);
+                    break;
+                }
+                case MESSAGE_ACK: {
+                    Records.Ack a = Records.readAck(r);
+                    acks.add(a.key() + "#" + a.sequence());
+                    break;
+                }
+                case TX_COMMIT: {
+                    List<Records.Add> txAdds = new ArrayList<>();
+                    List<Records.Ack> txAcks = new ArrayList<>();
+                    Records.readTransaction(r, txAdds, txAcks);
+                    txAdds.forEach(a -> adds.put(a.sequence(), a));
+                    txAcks.forEach(a -> acks.add(a.key() + "#" + a.sequence()));
+                    break;
+                }
+                case PRINCIPAL_PUT: {
+                    String[] user = Records.readString(r).split("\n", 2);
+                    users.put(user[0], user[1]);
+                    break;
+                }
+                case PRINCIPAL_REMOVE:
+                    users.remove(Records.readString(r));
+                    break;
+                default:
+                    break;
+            }
+        });
+        long restored = 0;
+        for (Records.Add a : adds.values()) {
+            nextSequence = Math.max(nextSequence, a.sequence() + 1);
+            for (String key : a.keys()) {
+                if (acks.contains(key + "#" + a.sequence())) {
+                    continue;
+                }
+                MessageQueue q = queueByKey(key);
+                if (q == null) {
+                    continue; // its subscription was removed
+                }
+                q.add(new QueueEntry(a.sequence(), a.message(), q));
+                stored.computeIfAbsent(a.sequence(), s -> new HashSet<>()).add(key);
+                restored++;
+            }
+        }
+        LOG.info("Broker state restored: {} queues, {} topics, {} durable subscriptions, {} stored messages",
+                queues.size(), topics.size(), durableSubscriptions.size(), restored);
+    }
+
+    private MessageQueue queueByKey(String key) {
+        if (key.startsWith("queue:")) {
+            return queue(key.substring("queue:".length())).queue;
+        }
+        Subscription s = durableSubscriptions.get(key);
+        return s == null ? null : s.queue;
+    }
+
+    // ----------------------------------------------------------------------------------- destinations
+
+    /** A named queue (created when missing) with its message queue. */
+    QueueDestination queue(String name) {
+        MessageQueue q = queues.get(name);
+        if (q == null) {
+            q = new MessageQueue("queue:" + name, true, this);
+            queues.put(name, q);
+        }
+        return new QueueDestination(name, q);
+    }
+
+    record QueueDestination(String name, MessageQueue queue) {
+    }
+
+    Topic topic(String name) {
+        return topics.computeIfAbsent(name, Topic::new);
+    }
+
+    /** Creates a queue or topic now (administration) and records it. */
+    public void createDestination(Dest d) throws IOException {
+        lock.lock();
+        try {
+            if (d.isQueue()) {
+                queue(d.name());
+            } else {
+                topic(d.name());
+            }
+        } finally {
+            lock.unlock();
+        }
+        await(journal.append(RecordType.DESTINATION_ADD, Records.destination(d)));
+    }
+
+    /** Checks that a destination may be used, creating it on first use when the broker is set so. Lock held. */
+    void resolve(Dest d, BrokerConnection c) throws BrokerException {
+        if (d.kind().isTemporary()) {
+            boolean exists = d.isQueue() ? queues.containsKey(d.name()) : topics.containsKey(d.name());
+            if (!exists) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "The temporary " + d + " does not exist (its connection closed)");
+            }
+            return;
+        }
+        boolean exists = d.isQueue() ? queues.containsKey(d.name()) : topics.containsKey(d.name());
+        if (!exists) {
+            if (!settings.autoCreateDestinations()) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "There is no " + d + " on this server; an administrator must create it");
+            }
+            if (d.isQueue()) {
+                queue(d.name());
+            } else {
+                topic(d.name());
+            }
+            journal.append(RecordType.DESTINATION_ADD, Records.destination(d));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- connections
+
+    /** Authenticates a client and opens its connection. */
+    public BrokerConnection connect(String user, String password, String clientId, String address, DeliveryTarget target)
+            throws BrokerException {
+        if (user == null || password == null) {
+            throw new BrokerException(ErrorCode.SECURITY, "Anonymous connections are not allowed: give a user name and password");
+        }
+        lock.lock();
+        try {
+            String hash = users.get(user);
+            if (hash == null || !JmxUsers.verify(password.toCharArray(), hash)) {
+                LOG.warn("Client login refused for user '{}' from {}", user, address);
+                throw new BrokerException(ErrorCode.SECURITY, "Invalid user name or password");
+            }
+            String id = "conn-" + connectionCounter.incrementAndGet();
+            BrokerConnection c = new BrokerConnection(this, id, user, address, target);
+            if (clientId != null) {
+                c.setClientId(clientId);
+            }
+            connections.put(id, c);
+            LOG.info("Client connection {} of user '{}' from {}", id, user, address);
+            return c;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds or replaces a messaging user (stored in the journal). */
+    public void putUser(String name, char[] password) throws IOException {
+        String hash = JmxUsers.hash(password);
+        await(journal.append(RecordType.PRINCIPAL_PUT, Records.string(name + "\n" + hash)));
+        lock.lock();
+        try {
+            users.put(name, hash);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- routing
+
+    /** The queues a message goes to now. Lock held. */
+    List<MessageQueue> targets(WireMessage m, String originConnectionId) {
+        Dest d = m.destination();
+        if (d.isQueue()) {
+            MessageQueue q = queues.get(d.name());
+            return q == null ? List.of() : List.of(q);
+        }
+        Topic t = topics.get(d.name());
+        if (t == null) {
+            return List.of();
+        }
+        List<MessageQueue> list = new ArrayList<>();
+        for (Subscription s : t.subscriptions.values()) {
+            if (s.accepts(m, originConnectionId)) {
+                list.add(s.queue);
+            }
+        }
+        return list;
+    }
+
+    static List<String> storedKeys(WireMessage m, List<MessageQueue> targets) {
+        List<String> keys = new ArrayList<>();
+        if (m.persistent()) {
+            for (MessageQueue q : targets) {
+                if (q.durable()) {
+                    keys.add(q.key);
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Puts a message into its queues and dispatches. Lock held. */
+    void deliverTo(List<MessageQueue> targets, long sequence, WireMessage m, List<String> storedKeys) {
+        if (!storedKeys.isEmpty()) {
+            stored.computeIfAbsent(sequence, s -> new HashSet<>()).addAll(storedKeys);
+        }
+        long now = clock.millis();
+        for (MessageQueue q : targets) {
+            q.add(new QueueEntry(sequence, m, q));
+            q.dispatch(now);
+        }
+    }
+
+    /** Records that a stored entry left its queue for good; returns the ack to write, or null. Lock held. */
+    Records.Ack forget(QueueEntry e) {
+        if (!e.stored()) {
+            return null;
+        }
+        Set<String> keys = stored.get(e.sequence);
+        if (keys != null) {
+            keys.remove(e.queue.key);
+            if (keys.isEmpty()) {
+                stored.remove(e.sequence);
+            }
+        }
+        return new Records.Ack(e.queue.key, e.sequence);
+    }
+
+    /** An expired message was dropped by a queue. Lock held. */
+    void expired(QueueEntry e) {
+        Records.Ack ack = forget(e);
+        if (ack != null) {
+            journal.append(RecordType.MESSAGE_ACK, Records.ack(ack));
+        }
+    }
+
+    /**
+     * Returns a delivered message to its queue. {@code delivered} says whether the application saw it (it
+     * then counts as a delivery attempt; after too many the message goes to the dead-letter queue). Lock held.
+     */
+    void requeue(Delivery d, boolean delivered) {
+        QueueEntry e = d.entry;
+        if (!delivered) {
+            e.deliveryCount--;
+        }
+        if (delivered && e.deliveryCount >= settings.maxDeliveryAttempts() && !DEAD_LETTER_QUEUE.equals(e.message.destination().name())) {
+            e.queue.consumed(e);
+            Records.Ack ack = forget(e);
+            WireMessage dead = e.message.withDestination(Dest.queue(DEAD_LETTER_QUEUE));
+            MessageQueue dlq = queue(DEAD_LETTER_QUEUE).queue;
+            long seq = nextSequence++;
+            List<String> keys = storedKeys(dead, List.of(dlq));
+            LOG.warn("Message {} from {} moved to {} after {} delivery attempts", e.message.messageId(), e.message.destination(),
+                    DEAD_LETTER_QUEUE, e.deliveryCount);
+            if (ack != null || !keys.isEmpty()) {
+                journal.append(RecordType.TX_COMMIT, Records.transaction(
+                        keys.isEmpty() ? List.of() : List.of(new Records.Add(seq, keys, dead)),
+                        ack == null ? List.of() : List.of(ack)));
+            }
+            deliverTo(List.of(dlq), seq, dead, keys);
+            return;
+        }
+        e.queue.putBack(e);
+        e.queue.dispatch(clock.millis());
+    }
+
+    // ----------------------------------------------------------------------------------- durable subscriptions
+
+    /** Removes a durable subscription and its messages. Lock held; returns the record write. */
+    CompletableFuture<Long> removeSubscription(Subscription s) {
+        durableSubscriptions.remove(s.key);
+        s.topic.subscriptions.remove(s.key);
+        for (QueueEntry e : s.queue.drain()) {
+            forget(e);
+        }
+        return journal.append(RecordType.DURABLE_SUBSCRIPTION_REMOVE, Records.string(s.key));
+    }
+
+    // ----------------------------------------------------------------------------------- compaction
+
+    /** Reclaims journal space of acknowledged messages and removed objects. */
+    public Journal.CompactionResult compact() throws IOException {
+        return journal.compact(this::isLive);
+    }
+
+    private boolean isLive(Record r) {
+        lock.lock();
+        try {
+            switch (r.type()) {
+                case MESSAGE_ADD:
+                    return stored.containsKey(Records.readAdd(r).sequence());
+                case MESSAGE_ACK:
+                    return stored.containsKey(Records.readAck(r).sequence());
+                case TX_COMMIT: {
+                    List<Records.Add> adds = new ArrayList<>();
+                    List<Records.Ack> acks = new ArrayList<>();
+                    Records.readTransaction(r, adds, acks);
+                    return adds.stream().anyMatch(a -> stored.containsKey(a.sequence()))
+                            || acks.stream().anyMatch(a -> stored.containsKey(a.sequence()));
+                }
+                case DURABLE_SUBSCRIPTION_ADD:
+                    return durableSubscriptions.containsKey(Records.readSubscriptionAdd(r).key());
+                case DESTINATION_ADD: {
+                    Dest d = Records.readDestination(r);
+                    return d.isQueue() ? queues.containsKey(d.name()) : topics.containsKey(d.name());
+                }
+                case PRINCIPAL_PUT: {
+                    String[] user = Records.readString(r).split("\n", 2);
+                    return user[1].equals(users.get(user[0]));
+                }
+                default:
+                    return true; // removals and epochs are small and must outlive what they remove
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- statistics
+
+    /** A snapshot of one destination for JMX and the tools. */
+    public record DestinationStats(String name, boolean queue, int depth, long enqueued, long dequeued, long expired, int consumers,
+                                   long oldestAgeMillis) {
+    }
+
+    public List<DestinationStats> destinationStats() {
+        lock.lock();
+        try {
+            long now = clock.millis();
+            List<DestinationStats> list = new ArrayList<>();
+            queues.forEach((name, q) -> list.add(new DestinationStats(name, true, q.depth(), q.enqueued, q.dequeued, q.expired,
+                    q.consumers.size(), q.oldestAgeMillis(now))));
+            topics.forEach((name, t) -> {
+                int depth = 0;
+                long enq = 0;
+                long deq = 0;
+                long exp = 0;
+                int consumers = 0;
+                long oldest = 0;
+                for (Subscription s : t.subscriptions.values()) {
+                    depth += s.queue.depth();
+                    enq += s.queue.enqueued;
+                    deq += s.queue.dequeued;
+                    exp += s.queue.expired;
+                    consumers += s.queue.consumers.size();
+                    oldest = Math.max(oldest, s.queue.oldestAgeMillis(now));
+                }
+                list.add(new DestinationStats(name, false, depth, enq, deq, exp, consumers, oldest));
+            });
+            return list;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes every client connection (server stopping). */
+    public void closeAll() {
+        List<BrokerConnection> all;
+        lock.lock();
+        try {
+            all = new ArrayList<>(connections.values());
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(BrokerConnection::close);
+    }
+
+    static long await(CompletableFuture<Long> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
+        }
+    }
+}

@@ -1,0 +1,532 @@
+package io.fmq.server.broker;
+
+import io.fmq.protocol.Dest;
+import io.fmq.protocol.ErrorCode;
+import io.fmq.protocol.Frame;
+import io.fmq.protocol.WireMessage;
+import io.fmq.store.RecordType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * One client connection's view of the broker: its sessions, consumers and temporary destinations.
+ * Every method takes the broker's lock; operations that must be durable before they are confirmed
+ * return a future that completes when they are.
+ */
+public final class BrokerConnection {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final Broker broker;
+    final String id;
+    final String user;
+    final String address;
+    final DeliveryTarget target;
+    private String clientId;
+    private final Map<Integer, Session> sessions = new HashMap<>();
+    private final Map<Integer, Consumer> consumers = new HashMap<>();
+    private final Set<Dest> temporaries = new LinkedHashSet<>();
+    private long deliveryCounter;
+    private boolean closed;
+
+    BrokerConnection(Broker broker, String id, String user, String address, DeliveryTarget target) {
+        this.broker = broker;
+        this.id = id;
+        this.user = user;
+        this.address = address;
+        this.target = target;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public String clientId() {
+        broker.lock.lock();
+        try {
+            return clientId;
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    public int sessionCount() {
+        broker.lock.lock();
+        try {
+            return sessions.size();
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    long nextDeliveryId() {
+        return ++deliveryCounter;
+    }
+
+    /** Lock held. */
+    void setClientId(String newClientId) throws BrokerException {
+        BrokerConnection other = broker.clientIds.get(newClientId);
+        if (other != null && other != this) {
+            throw new BrokerException(ErrorCode.CLIENT_ID_IN_USE, "The client id '" + newClientId + "' is in use by another connection");
+        }
+        broker.clientIds.put(newClientId, this);
+        clientId = newClientId;
+    }
+
+    private Session session(int sessionId) throws BrokerException {
+        Session s = sessions.get(sessionId);
+        if (s == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "There is no session " + sessionId + " on this connection");
+        }
+        return s;
+    }
+
+    public void openSession(int sessionId, boolean transacted) throws BrokerException {
+        broker.lock.lock();
+        try {
+            if (sessions.containsKey(sessionId)) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " is already open");
+            }
+            sessions.put(sessionId, new Session(sessionId, this, transacted));
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Closes a session: its consumers close, its unacknowledged messages are redelivered, its transaction rolls back. */
+    public void closeSession(int sessionId) {
+        broker.lock.lock();
+        try {
+            Session s = sessions.remove(sessionId);
+            if (s == null) {
+                return;
+            }
+            for (Consumer c : new ArrayList<>(consumers.values())) {
+                if (c.session == s) {
+                    removeConsumer(c, Long.MAX_VALUE);
+                }
+            }
+            s.pendingSends.clear();
+            for (Delivery d : s.takeAll()) {
+                broker.requeue(d, true);
+            }
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- producing
+
+    /** Sends a message; the future completes when it is safe (durable, for a persistent message). */
+    public CompletableFuture<Void> send(int sessionId, WireMessage m) {
+        List<MessageQueue> targets;
+        List<String> keys;
+        long sequence;
+        broker.lock.lock();
+        try {
+            Session s = session(sessionId);
+            broker.resolve(m.destination(), this);
+            if (s.transacted) {
+                s.pendingSends.add(m);
+                return DONE;
+            }
+            targets = broker.targets(m, id);
+            keys = Broker.storedKeys(m, targets);
+            sequence = broker.nextSequence++;
+            if (keys.isEmpty()) {
+                broker.deliverTo(targets, sequence, m, keys);
+                return DONE;
+            }
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            broker.lock.unlock();
+        }
+        return broker.journal.append(RecordType.MESSAGE_ADD, Records.add(new Records.Add(sequence, keys, m))).thenAccept(seq -> {
+            broker.lock.lock();
+            try {
+                broker.deliverTo(targets, sequence, m, keys);
+            } finally {
+                broker.lock.unlock();
+            }
+        });
+    }
+
+    // ----------------------------------------------------------------------------------- consuming
+
+    /** Opens a consumer (or browser is refused here: browsing is {@link #browse}). The future completes when it is registered. */
+    public CompletableFuture<Void> openConsumer(Frame.ConsumerOpen f) {
+        broker.lock.lock();
+        try {
+            if (consumers.containsKey(f.consumerId())) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Consumer " + f.consumerId() + " is already open");
+            }
+            Session s = session(f.sessionId());
+            Dest d = f.destination();
+            broker.resolve(d, this);
+            if (d.kind().isTemporary() && !temporaries.contains(d)) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "Only the connection that created the temporary " + d
+                        + " may consume from it");
+            }
+            Predicate<WireMessage> selector = f.selector() == null || f.selector().isBlank() ? null
+                    : broker.selectors.compile(f.selector());
+            if (d.isQueue()) {
+                MessageQueue q = broker.queues.get(d.name());
+                attach(new Consumer(f.consumerId(), s, q, d, selector, false, null, f.credit()));
+                return DONE;
+            }
+            Topic t = broker.topic(d.name());
+            if (f.subscriptionName() == null) {
+                String key = "tsub:" + id + ":" + f.consumerId();
+                MessageQueue q = new MessageQueue(key, false, broker);
+                t.subscriptions.put(key, new Subscription(key, t, q, f.selector(), selector, f.noLocal(), id, clientId, null, false, false));
+                attach(new Consumer(f.consumerId(), s, q, d, null, true, null, f.credit()));
+                return DONE;
+            }
+            return openSubscription(f, s, t, selector);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private CompletableFuture<Void> openSubscription(Frame.ConsumerOpen f, Session s, Topic t, Predicate<WireMessage> selector)
+            throws BrokerException {
+        if (f.durable() && !f.shared() && clientId == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "A durable subscription needs a client id: set one on the connection");
+        }
+        String lookup = f.shared() ? (f.durable() ? "shared-d:" : "shared-nd:") + (f.durable() ? "" : clientIdOrEmpty() + ":")
+                + f.subscriptionName() : "dsub:" + clientId + ":" + f.subscriptionName();
+        Subscription existing = findSubscription(lookup);
+        CompletableFuture<Long> removed = null;
+        if (existing != null) {
+            boolean same = existing.topic == t && java.util.Objects.equals(existing.selectorText, f.selector())
+                    && existing.noLocal == f.noLocal();
+            if (!existing.queue.consumers.isEmpty() && !f.shared()) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The durable subscription '" + f.subscriptionName()
+                        + "' already has an active consumer");
+            }
+            if (!same) {
+                if (!existing.queue.consumers.isEmpty()) {
+                    throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The shared subscription '" + f.subscriptionName()
+                            + "' is active with another topic or selector");
+                }
+                if (existing.durable) {
+                    removed = broker.removeSubscription(existing);
+                } else {
+                    existing.topic.subscriptions.remove(existing.key);
+                }
+                existing = null;
+            }
+        }
+        if (existing != null) {
+            existing.connectionId = id;
+            attach(new Consumer(f.consumerId(), s, existing.queue, f.destination(), null, false, existing.key, f.credit()));
+            return DONE;
+        }
+        String key = lookup + "#" + broker.nextSequence++;
+        MessageQueue q = new MessageQueue(key, f.durable(), broker);
+        Subscription sub = new Subscription(key, t, q, f.selector(), selector, f.noLocal(), id, f.shared() ? null : clientId,
+                f.subscriptionName(), f.durable(), f.shared());
+        t.subscriptions.put(key, sub);
+        attach(new Consumer(f.consumerId(), s, q, f.destination(), null, false, key, f.credit()));
+        if (!f.durable()) {
+            return DONE;
+        }
+        broker.durableSubscriptions.put(key, sub);
+        CompletableFuture<Long> added = broker.journal.append(RecordType.DURABLE_SUBSCRIPTION_ADD, Records.subscriptionAdd(
+                new Records.SubscriptionAdd(key, t.name, f.selector(), f.noLocal(), sub.clientId, f.subscriptionName())));
+        return (removed == null ? added : removed.thenCompose(x -> added)).thenApply(x -> null);
+    }
+
+    private String clientIdOrEmpty() {
+        return clientId == null ? "" : clientId;
+    }
+
+    /** Lock held. */
+    private Subscription findSubscription(String lookup) {
+        for (Topic t : broker.topics.values()) {
+            for (Subscription s : t.subscriptions.values()) {
+                if (s.key.startsWith(lookup + "#")) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Lock held. */
+    private void attach(Consumer c) {
+        consumers.put(c.id, c);
+        c.queue.consumers.add(c);
+        c.queue.dispatch(broker.clock.millis());
+    }
+
+    /** Closes a consumer; deliveries after {@code lastConsumed} return to the destination as never delivered. */
+    public void closeConsumer(int consumerId, long lastConsumed) {
+        broker.lock.lock();
+        try {
+            Consumer c = consumers.get(consumerId);
+            if (c != null) {
+                removeConsumer(c, lastConsumed);
+            }
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private void removeConsumer(Consumer c, long lastConsumed) {
+        consumers.remove(c.id);
+        c.queue.consumers.remove(c);
+        List<Delivery> unseen = new ArrayList<>();
+        c.session.unacked.values().removeIf(d -> {
+            if (d.consumer == c && d.id > lastConsumed) {
+                unseen.add(d);
+                return true;
+            }
+            return false;
+        });
+        unseen.forEach(d -> broker.requeue(d, false));
+        if (c.ownsQueue) {
+            c.queue.drain();
+            for (Topic t : broker.topics.values()) {
+                t.subscriptions.remove(c.queue.key);
+            }
+        } else if (c.subscription != null && c.subscription.startsWith("shared-nd:") && c.queue.consumers.isEmpty()) {
+            for (Topic t : broker.topics.values()) {
+                t.subscriptions.remove(c.subscription);
+            }
+        }
+    }
+
+    /** More credit for a consumer. */
+    public void credit(int consumerId, int messages) {
+        broker.lock.lock();
+        try {
+            Consumer c = consumers.get(consumerId);
+            if (c != null && messages > 0) {
+                c.credit = (int) Math.min(Integer.MAX_VALUE, (long) c.credit + messages);
+                c.queue.dispatch(broker.clock.millis());
+            }
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Acknowledges deliveries; the future completes when the acknowledgement is durable. */
+    public CompletableFuture<Void> acknowledge(int sessionId, long deliveryId, boolean upTo) {
+        List<Records.Ack> acks = new ArrayList<>();
+        broker.lock.lock();
+        try {
+            Session s = session(sessionId);
+            if (s.transacted) {
+                s.acknowledgeInTransaction(deliveryId, upTo);
+                return DONE;
+            }
+            for (Delivery d : s.take(deliveryId, upTo)) {
+                d.entry.queue.consumed(d.entry);
+                Records.Ack ack = broker.forget(d.entry);
+                if (ack != null) {
+                    acks.add(ack);
+                }
+            }
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            broker.lock.unlock();
+        }
+        if (acks.isEmpty()) {
+            return DONE;
+        }
+        CompletableFuture<Long> written = acks.size() == 1
+                ? broker.journal.append(RecordType.MESSAGE_ACK, Records.ack(acks.get(0)))
+                : broker.journal.append(RecordType.TX_COMMIT, Records.transaction(List.of(), acks));
+        return written.thenApply(x -> null);
+    }
+
+    /** Redelivers everything the session received and has not acknowledged. */
+    public void recover(int sessionId) throws BrokerException {
+        broker.lock.lock();
+        try {
+            for (Delivery d : session(sessionId).takeAll()) {
+                broker.requeue(d, true);
+            }
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Commits a transacted session: its sends and acknowledgements become durable together, in one record. */
+    public CompletableFuture<Void> commit(int sessionId) {
+        List<Records.Add> adds = new ArrayList<>();
+        List<Records.Ack> acks = new ArrayList<>();
+        List<Runnable> afterwards = new ArrayList<>();
+        broker.lock.lock();
+        try {
+            Session s = session(sessionId);
+            if (!s.transacted) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " is not transacted");
+            }
+            for (WireMessage m : s.pendingSends) {
+                List<MessageQueue> targets = broker.targets(m, id);
+                List<String> keys = Broker.storedKeys(m, targets);
+                long seq = broker.nextSequence++;
+                if (!keys.isEmpty()) {
+                    adds.add(new Records.Add(seq, keys, m));
+                }
+                afterwards.add(() -> broker.deliverTo(targets, seq, m, keys));
+            }
+            s.pendingSends.clear();
+            for (Delivery d : new ArrayList<>(s.unacked.values())) {
+                if (d.acknowledgedInTransaction) {
+                    s.unacked.remove(d.id);
+                    d.entry.queue.consumed(d.entry);
+                    Records.Ack ack = broker.forget(d.entry);
+                    if (ack != null) {
+                        acks.add(ack);
+                    }
+                }
+            }
+            if (adds.isEmpty() && acks.isEmpty()) {
+                afterwards.forEach(Runnable::run);
+                return DONE;
+            }
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            broker.lock.unlock();
+        }
+        return broker.journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks)).thenAccept(x -> {
+            broker.lock.lock();
+            try {
+                afterwards.forEach(Runnable::run);
+            } finally {
+                broker.lock.unlock();
+            }
+        });
+    }
+
+    /** Rolls back a transacted session: its sends are dropped and what it received is redelivered. */
+    public void rollback(int sessionId) throws BrokerException {
+        broker.lock.lock();
+        try {
+            Session s = session(sessionId);
+            s.pendingSends.clear();
+            for (Delivery d : s.takeAll()) {
+                broker.requeue(d, true);
+            }
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- destinations
+
+    /** Creates a temporary queue or topic that lives as long as this connection; returns its name. */
+    public String createTemporary(Dest.Kind kind) {
+        broker.lock.lock();
+        try {
+            String name = (kind == Dest.Kind.TEMP_QUEUE ? "TMP.Q." : "TMP.T.") + id + "." + (++broker.tempCounter);
+            Dest d = new Dest(kind, name);
+            if (kind == Dest.Kind.TEMP_QUEUE) {
+                broker.queues.put(name, new MessageQueue("temp:" + name, false, broker));
+            } else {
+                broker.topic(name);
+            }
+            temporaries.add(d);
+            return name;
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    public void deleteTemporary(Dest d) throws BrokerException {
+        broker.lock.lock();
+        try {
+            if (!temporaries.contains(d)) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "The temporary " + d + " does not belong to this connection");
+            }
+            for (Consumer c : consumers.values()) {
+                if (d.equals(c.destination)) {
+                    throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The temporary " + d + " still has a consumer");
+                }
+            }
+            dropTemporary(d);
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    private void dropTemporary(Dest d) {
+        temporaries.remove(d);
+        if (d.isQueue()) {
+            broker.queues.remove(d.name());
+        } else {
+            broker.topics.remove(d.name());
+        }
+    }
+
+    /** Deletes a durable subscription of this connection's client id (or a shared one by name). */
+    public CompletableFuture<Void> unsubscribe(String name) {
+        broker.lock.lock();
+        try {
+            Subscription s = findSubscription("dsub:" + clientId + ":" + name);
+            if (s == null) {
+                s = findSubscription("shared-d::" + name);
+            }
+            if (s == null) {
+                s = findSubscription("shared-d:" + name);
+            }
+            if (s == null) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "There is no durable subscription '" + name + "'");
+            }
+            if (!s.queue.consumers.isEmpty()) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The durable subscription '" + name + "' has an active consumer");
+            }
+            return broker.removeSubscription(s).thenApply(x -> null);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Closes the connection: sessions close (redelivering), temporaries go, the client id is released. */
+    public void close() {
+        broker.lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Integer sessionId : new ArrayList<>(sessions.keySet())) {
+                closeSession(sessionId);
+            }
+            for (Dest d : new ArrayList<>(temporaries)) {
+                dropTemporary(d);
+            }
+            if (clientId != null && broker.clientIds.get(clientId) == this) {
+                broker.clientIds.remove(clientId);
+            }
+            broker.connections.remove(id);
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.fmq.server.broker;
+
+import io.fmq.protocol.WireMessage;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The messages waiting for one queue or one topic subscription, and the consumers taking them.
+ * All methods run under the broker's lock.
+ *
+ * <p>Dispatch: ready messages in {@link QueueEntry#DELIVERY_ORDER} go, round robin, to consumers with
+ * credit whose selector matches; a message no consumer's selector matches waits for one that does.
+ * Expired messages are dropped when they come up.
+ */
+final class MessageQueue {
+    final String key;
+    private final boolean durable;
+    private final Broker broker;
+    private final TreeSet<QueueEntry> ready = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
+    final List<Consumer> consumers = new ArrayList<>();
+    private int nextConsumer;
+    int inFlight;
+    long enqueued;
+    long dequeued;
+    long expired;
+
+    MessageQueue(String key, boolean durable, Broker broker) {
+        this.key = key;
+        this.durable = durable;
+        this.broker = broker;
+    }
+
+    boolean durable() {
+        return durable;
+    }
+
+    int depth() {
+        return ready.size() + inFlight;
+    }
+
+    int readyCount() {
+        return ready.size();
+    }
+
+    /** Age in ms of the oldest message waiting, 0 when none waits. */
+    long oldestAgeMillis(long now) {
+        long oldest = Long.MAX_VALUE;
+        for (QueueEntry e : ready) {
+            oldest = Math.min(oldest, e.message.timestamp());
+        }
+        return oldest == Long.MAX_VALUE || oldest == 0 ? 0 : Math.max(0, now - oldest);
+    }
+
+    void add(QueueEntry e) {
+        enqueued++;
+        ready.add(e);
+    }
+
+    /** Puts a message back (consumer closed, session recovered or rolled back); it keeps its place by sequence. */
+    void putBack(QueueEntry e) {
+        inFlight--;
+        ready.add(e);
+    }
+
+    /** The message was consumed (acknowledged). */
+    void consumed(QueueEntry e) {
+        inFlight--;
+        dequeued++;
+    }
+
+    List<QueueEntry> browse(int max) {
+        List<QueueEntry> list = new ArrayList<>();
+        for (QueueEntry e : ready) {
+            if (list.size() >= max) {
+                break;
+            }
+            list.add(e);
+        }
+        return list;
+    }
+
+    /** Removes every waiting message; returns them (in-flight messages are left to their consumers). */
+    List<QueueEntry> drain() {
+        List<QueueEntry> all = new ArrayList<>(ready);
+        ready.clear();
+        return all;
+    }
+
+    /** Removes one waiting message, if it is still waiting. */
+    boolean remove(QueueEntry e) {
+        return ready.remove(e);
+    }
+
+    /** Hands waiting messages to consumers while any has credit. */
+    void dispatch(long now) {
+        if (consumers.isEmpty() || ready.isEmpty()) {
+            return;
+        }
+        Iterator<QueueEntry> it = ready.iterator();
+        while (it.hasNext()) {
+            if (!anyCredit()) {
+                return;
+            }
+            QueueEntry e = it.next();
+            if (e.message.isExpired(now)) {
+                it.remove();
+                expired++;
+                broker.expired(e);
+                continue;
+            }
+            if (e.message.deliveryTime() > now) {
+                continue;
+            }
+            Consumer c = pickConsumer(e.message);
+            if (c == null) {
+                continue;
+            }
+            it.remove();
+            inFlight++;
+            c.credit--;
+            c.session.deliver(c, e);
+        }
+    }
+
+    private boolean anyCredit() {
+        for (Consumer c : consumers) {
+            if (c.credit > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Consumer pickConsumer(WireMessage m) {
+        int n = consumers.size();
+        for (int i = 0; i < n; i++) {
+            Consumer c = consumers.get((nextConsumer + i) % n);
+            if (c.credit > 0 && c.accepts(m)) {
+                nextConsumer = (nextConsumer + i + 1) % n;
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,278 @@
+package io.fmq.server.net;
+
+import io.fmq.protocol.Dest;
+import io.fmq.protocol.ErrorCode;
+import io.fmq.protocol.Frame;
+import io.fmq.protocol.FrameCodec;
+
+import io.fmq.protocol.ProtocolException;
+import io.fmq.protocol.WireMessage;
+import io.fmq.server.broker.Broker;
+import io.fmq.server.broker.BrokerConnection;
+import io.fmq.server.broker.BrokerException;
+import io.fmq.server.broker.DeliveryTarget;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one client connection: the handshake, then each frame turned into a broker call
+ * and answered with {@link Frame.Ok} or {@link Frame.Error}. A frame that breaks the protocol gets a
+ * fatal error and the connection is closed; the broker and other connections are not affected.
+ *
+ * <p>Producer flow control: while more than {@link #MAX_UNCONFIRMED_SENDS} of this connection's sends
+ * wait for the disk, the handler stops reading from the socket, so a fast producer is slowed by TCP
+ * instead of filling the broker's memory.
+ */
+public final class ClientConnectionHandler extends SimpleChannelInboundHandler<Frame> implements DeliveryTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
+    static final int MAX_UNCONFIRMED_SENDS = 2048;
+    /** Time a new connection has to send {@link Frame.Hello}. */
+    static final long HANDSHAKE_TIMEOUT_SECONDS = 30;
+
+    private final Broker broker;
+    private final boolean pingEnabled;
+    private final int serverHeartbeatMillis;
+    private final String serverVersion;
+    private final AtomicInteger unconfirmedSends = new AtomicInteger();
+    private Channel channel;
+    private BrokerConnection connection;
+
+    public ClientConnectionHandler(Broker broker, boolean pingEnabled, int serverHeartbeatMillis, String serverVersion) {
+        this.broker = broker;
+        this.pingEnabled = pingEnabled;
+        this.serverHeartbeatMillis = serverHeartbeatMillis;
+        this.serverVersion = serverVersion;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        ctx.executor().schedule(() -> {
+            if (connection == null && channel.isActive()) {
+                fatal(0, ErrorCode.PROTOCOL, "no handshake within " + HANDSHAKE_TIMEOUT_SECONDS + " s");
+            }
+        }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null) {
+            connection.close();
+            LOG.info("Client connection {} closed", connection.id());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (connection == null) {
+            if (!(frame instanceof Frame.Hello)) {
+                fatal(frame.requestId(), ErrorCode.PROTOCOL, "the first frame must be HELLO, not " + frame.type());
+                return;
+            }
+            handshake(ctx, (Frame.Hello) frame);
+            return;
+        }
+        try {
+            handle(frame);
+        } catch (BrokerException e) {
+            error(frame.requestId(), e.code(), e.getMessage());
+        }
+    }
+
+    private void handshake(ChannelHandlerContext ctx, Frame.Hello hello) {
+        if (hello.protocolVersion() != FrameCodec.PROTOCOL_VERSION) {
+            fatal(hello.requestId(), ErrorCode.VERSION, "this server speaks protocol version " + FrameCodec.PROTOCOL_VERSION
+                    + ", the client " + hello.protocolVersion() + ": use a client library of the server's version");
+            return;
+        }
+        try {
+            connection = broker.connect(hello.user(), hello.password(), hello.clientId(), String.valueOf(channel.remoteAddress()), this);
+        } catch (BrokerException e) {
+            fatal(hello.requestId(), e.code(), e.getMessage());
+            return;
+        }
+        int heartbeat = 0;
+        if (pingEnabled && hello.heartbeatMillis() > 0) {
+            heartbeat = Math.max(100, Math.min(hello.heartbeatMillis(), serverHeartbeatMillis));
+            ctx.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle", new IdleStateHandler(3L * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+        }
+        channel.writeAndFlush(new Frame.Welcome(hello.requestId(), FrameCodec.PROTOCOL_VERSION, serverVersion, connection.id(), heartbeat));
+    }
+
+    private void handle(Frame frame) throws BrokerException {
+        int rid = frame.requestId();
+        switch (frame.type()) {
+            case PING:
+                channel.writeAndFlush(new Frame.Pong(rid));
+                break;
+            case PONG:
+                break;
+            case GOODBYE:
+                connection.close();
+                channel.writeAndFlush(new Frame.Ok(rid, 0, null)).addListener(ChannelFutureListener.CLOSE);
+                break;
+            case SESSION_OPEN: {
+                Frame.SessionOpen f = (Frame.SessionOpen) frame;
+                connection.openSession(f.sessionId(), f.transacted());
+                ok(rid);
+                break;
+            }
+            case SESSION_CLOSE:
+                connection.closeSession(((Frame.SessionCommand) frame).sessionId());
+                ok(rid);
+                break;
+            case COMMIT:
+                reply(rid, connection.commit(((Frame.SessionCommand) frame).sessionId()));
+                break;
+            case ROLLBACK:
+                connection.rollback(((Frame.SessionCommand) frame).sessionId());
+                ok(rid);
+                break;
+            case RECOVER:
+                connection.recover(((Frame.SessionCommand) frame).sessionId());
+                ok(rid);
+                break;
+            case SEND:
+                send((Frame.Send) frame);
+                break;
+            case CONSUMER_OPEN:
+                reply(rid, connection.openConsumer((Frame.ConsumerOpen) frame));
+                break;
+            case CONSUMER_CLOSE: {
+                Frame.ConsumerClose f = (Frame.ConsumerClose) frame;
+                connection.closeConsumer(f.consumerId(), f.lastConsumedDeliveryId());
+                ok(rid);
+                break;
+            }
+            case ACK: {
+                Frame.Ack f = (Frame.Ack) frame;
+                reply(rid, connection.acknowledge(f.sessionId(), f.deliveryId(), f.upTo()));
+                break;
+            }
+            case CREDIT: {
+                Frame.Credit f = (Frame.Credit) frame;
+                connection.credit(f.consumerId(), f.messages());
+                break;
+            }
+            case UNSUBSCRIBE:
+                reply(rid, connection.unsubscribe(((Frame.DestinationCommand) frame).name()));
+                break;
+            case TEMP_CREATE: {
+                Frame.DestinationCommand f = (Frame.DestinationCommand) frame;
+                Dest.Kind kind = f.destination() != null && f.destination().kind() == Dest.Kind.TEMP_TOPIC ? Dest.Kind.TEMP_TOPIC
+                        : Dest.Kind.TEMP_QUEUE;
+                channel.writeAndFlush(new Frame.Ok(rid, 0, connection.createTemporary(kind)));
+                break;
+            }
+            case TEMP_DELETE:
+                connection.deleteTemporary(((Frame.DestinationCommand) frame).destination());
+                ok(rid);
+                break;
+            default:
+                fatal(rid, ErrorCode.PROTOCOL, "a client may not send " + frame.type());
+        }
+    }
+
+    private void send(Frame.Send f) {
+        CompletableFuture<Void> done = connection.send(f.sessionId(), f.message());
+        if (done.isDone()) {
+            reply(f.requestId(), done);
+            return;
+        }
+        if (unconfirmedSends.incrementAndGet() >= MAX_UNCONFIRMED_SENDS) {
+            channel.config().setAutoRead(false);
+        }
+        done.whenComplete((v, e) -> {
+            if (unconfirmedSends.decrementAndGet() < MAX_UNCONFIRMED_SENDS / 2 && !channel.config().isAutoRead()) {
+                channel.config().setAutoRead(true);
+            }
+        });
+        reply(f.requestId(), done);
+    }
+
+    private void reply(int requestId, CompletableFuture<?> future) {
+        future.whenComplete((v, e) -> {
+            if (e == null) {
+                if (requestId != 0) {
+                    ok(requestId);
+                }
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof BrokerException) {
+                error(requestId, ((BrokerException) cause).code(), cause.getMessage());
+            } else if (cause instanceof IOException) {
+                LOG.error("Data store write failed: {}", cause.getMessage());
+                error(requestId, ErrorCode.STORE, "the server could not store the change: " + cause.getMessage());
+            } else {
+                LOG.error("Request failed", cause);
+                error(requestId, ErrorCode.INTERNAL, String.valueOf(cause));
+            }
+        });
+    }
+
+    private void ok(int requestId) {
+        if (requestId != 0) {
+            channel.writeAndFlush(new Frame.Ok(requestId, 0, null));
+        }
+    }
+
+    private void error(int requestId, String code, String message) {
+        channel.writeAndFlush(new Frame.Error(requestId, code, message, false));
+    }
+
+    private void fatal(int requestId, String code, String message) {
+        LOG.warn("Closing client connection {}: {}", channel.remoteAddress(), message);
+        channel.writeAndFlush(new Frame.Error(requestId, code, message, true)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void deliver(int consumerId, long deliveryId, WireMessage message) {
+        channel.writeAndFlush(new Frame.Deliver(0, consumerId, deliveryId, message));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            if (((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
+                LOG.warn("Client connection {} silent for three heartbeats: closing it", channel.remoteAddress());
+                ctx.close();
+            } else {
+                ctx.writeAndFlush(new Frame.Ping(0));
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof ProtocolException || c instanceof TooLongFrameException) {
+            fatal(0, ErrorCode.PROTOCOL, c.getMessage());
+        } else if (c instanceof IOException) {
+            LOG.debug("Client connection {} failed: {}", channel.remoteAddress(), c.getMessage());
+            ctx.close();
+        } else {
+            LOG.error("Unexpected error on client connection {}", channel.remoteAddress(), c);
+            fatal(0, ErrorCode.INTERNAL, "internal server error: " + c);
+        }
+    }
+
+}
