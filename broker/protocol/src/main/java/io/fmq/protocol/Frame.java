@@ -145,6 +145,17 @@ public sealed interface Frame {
         }
     }
 
+    /** Client → server: sets the connection's client id (allowed once, before anything else uses the connection). */
+    record ClientId(int requestId, String clientId) implements Frame {
+        public FrameType type() {
+            return FrameType.CLIENT_ID;
+        }
+
+        public void writeBody(ByteBuf out) {
+            Wire.writeString(out, clientId);
+        }
+    }
+
     /** Client → server: open session {@code sessionId} (chosen by the client). */
     record SessionOpen(int requestId, int sessionId, boolean transacted, int acknowledgeMode) implements Frame {
         public FrameType type() {

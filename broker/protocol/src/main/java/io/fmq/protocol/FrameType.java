@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /** Frame type codes on the wire, and how each body is read. Codes never change meaning. */
 public enum FrameType {
-    HELLO(1), WELCOME(2), ERROR(3), OK(4), PING(5), PONG(6), GOODBYE(7),
+    HELLO(1), WELCOME(2), ERROR(3), OK(4), PING(5), PONG(6), GOODBYE(7), CLIENT_ID(8),
     SESSION_OPEN(10), SESSION_CLOSE(11), COMMIT(12), ROLLBACK(13), RECOVER(14),
     SEND(20),
     CONSUMER_OPEN(30), CONSUMER_CLOSE(31), DELIVER(32), ACK(33), CREDIT(34),
@@ -45,6 +45,7 @@ public enum FrameType {
             case PING: return new Frame.Ping(requestId);
             case PONG: return new Frame.Pong(requestId);
             case GOODBYE: return new Frame.Goodbye(requestId);
+            case CLIENT_ID: return new Frame.ClientId(requestId, Wire.readString(in));
             case SESSION_OPEN: return Frame.SessionOpen.read(requestId, in);
             case SESSION_CLOSE: case COMMIT: case ROLLBACK: case RECOVER:
                 return new Frame.SessionCommand(requestId, this, Wire.readInt(in));

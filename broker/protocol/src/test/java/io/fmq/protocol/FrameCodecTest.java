@@ -41,7 +41,7 @@ class FrameCodecTest {
                 new Frame.Error(3, ErrorCode.SECURITY, "no", true),
                 new Frame.Ok(4, 99, "text"),
                 new Frame.Ok(5, 0, null),
-                new Frame.Ping(6), new Frame.Pong(6), new Frame.Goodbye(7),
+                new Frame.Ping(6), new Frame.Pong(6), new Frame.Goodbye(7), new Frame.ClientId(20, "app-1"),
                 new Frame.SessionOpen(8, 1, true, 0),
                 new Frame.SessionCommand(9, FrameType.COMMIT, 1),
                 new Frame.SessionCommand(10, FrameType.ROLLBACK, 1),

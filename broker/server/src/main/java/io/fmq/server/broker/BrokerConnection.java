@@ -86,6 +86,35 @@ public final class BrokerConnection {
         clientId = newClientId;
     }
 
+    /** Sets the client id after connecting; allowed once, before the connection has sessions. */
+    public void assignClientId(String newClientId) throws BrokerException {
+        broker.lock.lock();
+        try {
+            if (clientId != null) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The client id of this connection is already set");
+            }
+            if (!sessions.isEmpty()) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The client id must be set before the connection is used");
+            }
+            if (newClientId == null || newClientId.isEmpty()) {
+                throw new BrokerException(ErrorCode.CLIENT_ID_IN_USE, "A client id cannot be empty");
+            }
+            setClientId(newClientId);
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Fails when the session does not exist. */
+    public void checkSession(int sessionId) throws BrokerException {
+        broker.lock.lock();
+        try {
+            session(sessionId);
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
     private Session session(int sessionId) throws BrokerException {
         Session s = sessions.get(sessionId);
         if (s == null) {

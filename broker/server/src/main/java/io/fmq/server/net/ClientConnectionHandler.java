@@ -5,6 +5,7 @@ import io.fmq.protocol.ErrorCode;
 import io.fmq.protocol.Frame;
 import io.fmq.protocol.FrameCodec;
 
+import io.fmq.protocol.FrameType;
 import io.fmq.protocol.ProtocolException;
 import io.fmq.protocol.WireMessage;
 import io.fmq.server.broker.Broker;
@@ -127,6 +128,10 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                 connection.close();
                 channel.writeAndFlush(new Frame.Ok(rid, 0, null)).addListener(ChannelFutureListener.CLOSE);
                 break;
+            case CLIENT_ID:
+                connection.assignClientId(((Frame.ClientId) frame).clientId());
+                ok(rid);
+                break;
             case SESSION_OPEN: {
                 Frame.SessionOpen f = (Frame.SessionOpen) frame;
                 connection.openSession(f.sessionId(), f.transacted());
@@ -141,13 +146,19 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                 reply(rid, connection.commit(((Frame.SessionCommand) frame).sessionId()));
                 break;
             case ROLLBACK:
-                connection.rollback(((Frame.SessionCommand) frame).sessionId());
+            case RECOVER: {
+                // answer first: the client drops what it had prefetched when the answer arrives, and the
+                // redeliveries must come after it on the wire
+                int sessionId = ((Frame.SessionCommand) frame).sessionId();
+                connection.checkSession(sessionId);
                 ok(rid);
+                if (frame.type() == FrameType.ROLLBACK) {
+                    connection.rollback(sessionId);
+                } else {
+                    connection.recover(sessionId);
+                }
                 break;
-            case RECOVER:
-                connection.recover(((Frame.SessionCommand) frame).sessionId());
-                ok(rid);
-                break;
+            }
             case SEND:
                 send((Frame.Send) frame);
                 break;

@@ -1,0 +1,312 @@
+package io.fmq.client;
+
+import io.fmq.protocol.ErrorCode;
+import io.fmq.protocol.Frame;
+import io.fmq.protocol.FrameCodec;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.InvalidSelectorException;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.TransactionRolledBackException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * The client end of one protocol connection: connects and shakes hands, matches answers to requests,
+ * passes deliveries on, keeps the heartbeat, and reports the connection's loss.
+ */
+final class ClientChannel {
+    /** What the connection above hears from the server. */
+    interface Listener {
+        void delivered(Frame.Deliver deliver);
+
+        void lost(JMSException cause);
+    }
+
+    private static final class Pending {
+        final CompletableFuture<Frame> future = new CompletableFuture<>();
+        final Runnable onAnswerInIoThread;
+
+        Pending(Runnable onAnswerInIoThread) {
+            this.onAnswerInIoThread = onAnswerInIoThread;
+        }
+    }
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger requestIds = new AtomicInteger();
+    private final Handler handler;
+    private volatile String connectionId;
+    private volatile boolean closing;
+
+    private ClientChannel(EventLoopGroup group, Channel channel, Handler handler) {
+        this.group = group;
+        this.channel = channel;
+        this.handler = handler;
+    }
+
+    static ClientChannel connect(String host, int port, String user, String password, String clientId, int heartbeatMillis,
+                                 int timeoutMillis, Listener listener) throws JMSException {
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("fmq-client-io", true));
+        Handler handler = new Handler(listener);
+        Channel channel;
+        try {
+            channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            FrameCodec.install(ch.pipeline());
+                            ch.pipeline().addLast("fmq-client", handler);
+                        }
+                    })
+                    .connect(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            JMSException j = new JMSException("Cannot connect to the FMQ server at " + host + ":" + port + ": " + e.getMessage()
+                    + ". Is the server running, and is " + port + " its client port (ServerPort)?");
+            j.setLinkedException(e);
+            throw j;
+        }
+        ClientChannel c = new ClientChannel(group, channel, handler);
+        handler.owner = c;
+        try {
+            Frame answer = c.request(rid -> new Frame.Hello(rid, FrameCodec.PROTOCOL_VERSION, Version.VERSION, user, password, clientId,
+                    heartbeatMillis), timeoutMillis);
+            Frame.Welcome welcome = (Frame.Welcome) answer;
+            c.connectionId = welcome.connectionId();
+            if (welcome.heartbeatMillis() > 0) {
+                int hb = welcome.heartbeatMillis();
+                channel.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle", new IdleStateHandler(3L * hb, hb, 0, TimeUnit.MILLISECONDS));
+            }
+            return c;
+        } catch (JMSException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    String connectionId() {
+        return connectionId;
+    }
+
+    int nextRequestId() {
+        int id = requestIds.incrementAndGet();
+        return id == 0 ? requestIds.incrementAndGet() : id;
+    }
+
+    /** Sends a frame that expects no answer. */
+    void send(Frame frame) {
+        channel.writeAndFlush(frame);
+    }
+
+    /** Sends a request; the future completes with the answer (an {@link Frame.Ok} or a JMSException). */
+    CompletableFuture<Frame> requestAsync(IntFunction<Frame> build, Runnable onAnswerInIoThread) {
+        int rid = nextRequestId();
+        Pending p = new Pending(onAnswerInIoThread);
+        pending.put(rid, p);
+        if (!channel.isActive()) {
+            pending.remove(rid);
+            p.future.completeExceptionally(new IllegalStateException("the connection to the server is closed"));
+            return p.future;
+        }
+        channel.writeAndFlush(build.apply(rid));
+        return p.future;
+    }
+
+    Frame request(IntFunction<Frame> build, long timeoutMillis) throws JMSException {
+        return await(requestAsync(build, null), timeoutMillis);
+    }
+
+    static Frame await(CompletableFuture<Frame> f, long timeoutMillis) throws JMSException {
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for the server");
+        } catch (TimeoutException e) {
+            throw new JMSException("the server did not answer within " + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof JMSException) {
+                JMSException cause = (JMSException) e.getCause();
+                // a fresh exception, so the stack trace shows the caller
+                JMSException copy = copy(cause);
+                copy.setLinkedException(cause);
+                throw copy;
+            }
+            JMSException j = new JMSException(String.valueOf(e.getCause()));
+            j.setLinkedException(e.getCause() instanceof Exception ? (Exception) e.getCause() : null);
+            throw j;
+        }
+    }
+
+    private static JMSException copy(JMSException e) {
+        if (e instanceof JMSSecurityException) {
+            return new JMSSecurityException(e.getMessage(), e.getErrorCode());
+        }
+        if (e instanceof InvalidDestinationException) {
+            return new InvalidDestinationException(e.getMessage(), e.getErrorCode());
+        }
+        if (e instanceof InvalidSelectorException) {
+            return new InvalidSelectorException(e.getMessage(), e.getErrorCode());
+        }
+        if (e instanceof InvalidClientIDException) {
+            return new InvalidClientIDException(e.getMessage(), e.getErrorCode());
+        }
+        if (e instanceof TransactionRolledBackException) {
+            return new TransactionRolledBackException(e.getMessage(), e.getErrorCode());
+        }
+        if (e instanceof IllegalStateException) {
+            return new IllegalStateException(e.getMessage(), e.getErrorCode());
+        }
+        return new JMSException(e.getMessage(), e.getErrorCode());
+    }
+
+    static JMSException toException(Frame.Error error) {
+        String m = error.message();
+        switch (error.code()) {
+            case ErrorCode.SECURITY: return new JMSSecurityException(m, error.code());
+            case ErrorCode.INVALID_DESTINATION: return new InvalidDestinationException(m, error.code());
+            case ErrorCode.INVALID_SELECTOR: return new InvalidSelectorException(m, error.code());
+            case ErrorCode.CLIENT_ID_IN_USE: return new InvalidClientIDException(m, error.code());
+            case ErrorCode.ILLEGAL_STATE: return new IllegalStateException(m, error.code());
+            case ErrorCode.TRANSACTION_ROLLED_BACK: return new TransactionRolledBackException(m, error.code());
+            default: return new JMSException(m, error.code());
+        }
+    }
+
+    /** Says goodbye (bounded wait) and closes the socket and the I/O thread. */
+    void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (channel.isActive() && connectionId != null) {
+            try {
+                await(requestAsync(Frame.Goodbye::new, null), 5000);
+            } catch (JMSException e) {
+                // the server may be gone already: closing the socket is enough
+            }
+        }
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    private void failAll(JMSException cause) {
+        for (Integer rid : pending.keySet()) {
+            Pending p = pending.remove(rid);
+            if (p != null) {
+                p.future.completeExceptionally(cause);
+            }
+        }
+    }
+
+    /** The pipeline's last handler. */
+    private static final class Handler extends SimpleChannelInboundHandler<Frame> {
+        private final Listener listener;
+        ClientChannel owner;
+
+        Handler(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+            switch (frame.type()) {
+                case DELIVER:
+                    listener.delivered((Frame.Deliver) frame);
+                    return;
+                case PING:
+                    ctx.writeAndFlush(new Frame.Pong(frame.requestId()));
+                    return;
+                case PONG:
+                    return;
+                case ERROR: {
+                    Frame.Error e = (Frame.Error) frame;
+                    Pending p = owner.pending.remove(e.requestId());
+                    JMSException ex = toException(e);
+                    if (p != null) {
+                        if (p.onAnswerInIoThread != null) {
+                            p.onAnswerInIoThread.run();
+                        }
+                        p.future.completeExceptionally(ex);
+                    }
+                    if (e.fatal()) {
+                        owner.failAll(ex);
+                        if (!owner.closing && owner.connectionId != null) {
+                            listener.lost(ex);
+                        }
+                        ctx.close();
+                    }
+                    return;
+                }
+                default: {
+                    Pending p = owner.pending.remove(frame.requestId());
+                    if (p != null) {
+                        if (p.onAnswerInIoThread != null) {
+                            p.onAnswerInIoThread.run();
+                        }
+                        p.future.complete(frame);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                if (((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
+                    ctx.close();
+                } else {
+                    ctx.writeAndFlush(new Frame.Ping(0));
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            JMSException lost = new JMSException("the connection to the FMQ server was lost");
+            owner.failAll(lost);
+            if (!owner.closing && owner.connectionId != null) {
+                listener.lost(lost);
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

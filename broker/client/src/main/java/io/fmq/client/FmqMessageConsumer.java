@@ -1,0 +1,241 @@
+package io.fmq.client;
+
+import io.fmq.protocol.Frame;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicSubscriber;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Receives messages. The server sends up to the prefetch (credit) ahead; the consumer gives credit back
+ * as the application takes messages, in batches of half the prefetch.
+ */
+public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber {
+    final int id;
+    private final FmqSession session;
+    private final FmqDestination destination;
+    private final String selector;
+    private final boolean noLocal;
+    private final int prefetch;
+    private final LinkedBlockingDeque<FmqMessage> buffer = new LinkedBlockingDeque<>();
+    private final Object lock = new Object();
+    private volatile MessageListener listener;
+    private volatile boolean closed;
+    private int consumedSinceCredit;
+    /** The last delivery the application received (deliveries after it go back to the server on close). */
+    private volatile long lastConsumedId;
+
+    FmqMessageConsumer(FmqSession session, int id, FmqDestination destination, String selector, boolean noLocal, int prefetch) {
+        this.session = session;
+        this.id = id;
+        this.destination = destination;
+        this.selector = selector;
+        this.noLocal = noLocal;
+        this.prefetch = prefetch;
+    }
+
+    /** A delivery from the server (I/O thread). */
+    void delivered(Frame.Deliver d) {
+        FmqMessage m;
+        try {
+            m = FmqMessage.fromWire(d.message());
+        } catch (JMSException e) {
+            return;
+        }
+        m.deliveryId = d.deliveryId();
+        synchronized (lock) {
+            if (listener != null) {
+                session.forListener(this, m);
+            } else {
+                buffer.add(m);
+                lock.notifyAll();
+            }
+        }
+    }
+
+    void dropPrefetched() {
+        buffer.clear();
+    }
+
+    void wakeUp() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    private void checkOpen() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the consumer is closed");
+        }
+        session.checkOpen();
+    }
+
+    @Override
+    public String getMessageSelector() throws JMSException {
+        checkOpen();
+        return selector;
+    }
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkOpen();
+        return listener;
+    }
+
+    @Override
+    public void setMessageListener(MessageListener newListener) throws JMSException {
+        checkOpen();
+        synchronized (lock) {
+            listener = newListener;
+            if (newListener != null) {
+                FmqMessage m;
+                while ((m = buffer.poll()) != null) {
+                    session.forListener(this, m);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Message receive() throws JMSException {
+        return receive(0);
+    }
+
+    @Override
+    public Message receive(long timeout) throws JMSException {
+        return take(timeout <= 0 ? Long.MAX_VALUE : timeout);
+    }
+
+    @Override
+    public Message receiveNoWait() throws JMSException {
+        return take(-1);
+    }
+
+    private Message take(long timeoutMillis) throws JMSException {
+        checkOpen();
+        if (listener != null) {
+            throw new IllegalStateException("this consumer has a message listener: it cannot also receive synchronously");
+        }
+        long deadline = timeoutMillis < 0 ? System.nanoTime()
+                : timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            while (true) {
+                if (closed || session.isClosed()) {
+                    return null;
+                }
+                FmqMessage m = null;
+                if (session.connection.isStarted()) {
+                    m = buffer.poll();
+                    if (m != null && m.getJMSExpiration() > 0 && m.getJMSExpiration() <= System.currentTimeMillis()) {
+                        consumed(m); // expired while waiting here: taken from the server without giving it to the application
+                        continue;
+                    }
+                }
+                if (m != null) {
+                    consumed(m);
+                    return m;
+                }
+                long left = deadline == Long.MAX_VALUE ? 1000 : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    if (timeoutMillis < 0 || deadline != Long.MAX_VALUE) {
+                        return null;
+                    }
+                    left = 1000;
+                }
+                synchronized (lock) {
+                    if (buffer.isEmpty() || !session.connection.isStarted()) {
+                        lock.wait(Math.min(left, 1000));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The application got the message: acknowledge as the session's mode says and give credit back. */
+    private void consumed(FmqMessage m) {
+        lastConsumedId = m.deliveryId;
+        session.consumed(this, m);
+        int grant = 0;
+        synchronized (lock) {
+            consumedSinceCredit++;
+            if (consumedSinceCredit >= Math.max(1, prefetch / 2)) {
+                grant = consumedSinceCredit;
+                consumedSinceCredit = 0;
+            }
+        }
+        if (grant > 0) {
+            session.connection.channel.send(new Frame.Credit(0, id, grant));
+        }
+    }
+
+    /** On the session's delivery thread. */
+    void deliverToListener(FmqMessage m) {
+        MessageListener l = listener;
+        if (l == null || closed) {
+            return;
+        }
+        if (m.getJMSExpiration() > 0 && m.getJMSExpiration() <= System.currentTimeMillis()) {
+            consumed(m);
+            return;
+        }
+        lastConsumedId = m.deliveryId;
+        try {
+            l.onMessage(m);
+        } catch (RuntimeException e) {
+            // the session goes on with the next message; in AUTO_ACKNOWLEDGE mode this one still counts as consumed
+            java.util.logging.Logger.getLogger(FmqMessageConsumer.class.getName()).warning(
+                    "message listener threw " + e + " for " + m.getJMSMessageID());
+        }
+        consumed(m); // acknowledged after the listener returned, as AUTO_ACKNOWLEDGE requires
+    }
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (!session.inOwnListener()) {
+            session.awaitListenerIdle();
+        }
+        closed = true;
+        wakeUp();
+        session.removed(this);
+        session.connection.unregister(this);
+        buffer.clear();
+        if (!session.connection.isClosed()) {
+            long last = lastConsumedId;
+            try {
+                session.connection.channel.request(rid -> new Frame.ConsumerClose(rid, id, last), session.connection.timeoutMillis);
+            } catch (JMSException e) {
+                // the connection is going away; the server closes the consumer with it
+            }
+        }
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        checkOpen();
+        return (Queue) destination;
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        checkOpen();
+        return (Topic) destination;
+    }
+
+    @Override
+    public boolean getNoLocal() throws JMSException {
+        checkOpen();
+        return noLocal;
+    }
+}

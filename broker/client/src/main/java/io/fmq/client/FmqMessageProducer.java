@@ -1,0 +1,302 @@
+package io.fmq.client;
+
+import io.fmq.protocol.Frame;
+import io.fmq.protocol.WireMessage;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueSender;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicPublisher;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends messages. A persistent send returns once the server has stored the message; a non-persistent
+ * one returns at once, with at most {@link #WINDOW} sends awaiting the server's confirmation (the
+ * producer window), so a fast producer cannot run ahead of the server without bound.
+ */
+public final class FmqMessageProducer implements QueueSender, TopicPublisher {
+    static final int WINDOW = 1024;
+
+    private final FmqSession session;
+    private final FmqDestination destination;
+    private final Semaphore window = new Semaphore(WINDOW);
+    private int deliveryMode = DeliveryMode.PERSISTENT;
+    private int priority = Message.DEFAULT_PRIORITY;
+    private long timeToLive;
+    private long deliveryDelay;
+    private boolean disableMessageId;
+    private boolean disableTimestamp;
+    private volatile boolean closed;
+
+    FmqMessageProducer(FmqSession session, FmqDestination destination) {
+        this.session = session;
+        this.destination = destination;
+    }
+
+    private void checkOpen() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the producer is closed");
+        }
+        session.checkOpen();
+    }
+
+    @Override
+    public void setDisableMessageID(boolean value) throws JMSException {
+        checkOpen();
+        disableMessageId = value;
+    }
+
+    @Override
+    public boolean getDisableMessageID() throws JMSException {
+        checkOpen();
+        return disableMessageId;
+    }
+
+    @Override
+    public void setDisableMessageTimestamp(boolean value) throws JMSException {
+        checkOpen();
+        disableTimestamp = value;
+    }
+
+    @Override
+    public boolean getDisableMessageTimestamp() throws JMSException {
+        checkOpen();
+        return disableTimestamp;
+    }
+
+    @Override
+    public void setDeliveryMode(int deliveryMode) throws JMSException {
+        checkOpen();
+        checkDeliveryMode(deliveryMode);
+        this.deliveryMode = deliveryMode;
+    }
+
+    private static void checkDeliveryMode(int mode) throws JMSException {
+        if (mode != DeliveryMode.PERSISTENT && mode != DeliveryMode.NON_PERSISTENT) {
+            throw new JMSException("delivery mode " + mode + " is neither PERSISTENT nor NON_PERSISTENT");
+        }
+    }
+
+    private static void checkPriority(int priority) throws JMSException {
+        if (priority < 0 || priority > 9) {
+            throw new JMSException("priority " + priority + " is not between 0 and 9");
+        }
+    }
+
+    @Override
+    public int getDeliveryMode() throws JMSException {
+        checkOpen();
+        return deliveryMode;
+    }
+
+    @Override
+    public void setPriority(int defaultPriority) throws JMSException {
+        checkOpen();
+        checkPriority(defaultPriority);
+        priority = defaultPriority;
+    }
+
+    @Override
+    public int getPriority() throws JMSException {
+        checkOpen();
+        return priority;
+    }
+
+    @Override
+    public void setTimeToLive(long timeToLive) throws JMSException {
+        checkOpen();
+        this.timeToLive = timeToLive;
+    }
+
+    @Override
+    public long getTimeToLive() throws JMSException {
+        checkOpen();
+        return timeToLive;
+    }
+
+    @Override
+    public void setDeliveryDelay(long deliveryDelay) throws JMSException {
+        checkOpen();
+        this.deliveryDelay = deliveryDelay;
+    }
+
+    @Override
+    public long getDeliveryDelay() throws JMSException {
+        checkOpen();
+        return deliveryDelay;
+    }
+
+    @Override
+    public Destination getDestination() throws JMSException {
+        checkOpen();
+        return destination;
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        return (Queue) getDestination();
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        return (Topic) getDestination();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        session.removed(this);
+    }
+
+    void closeQuietly() {
+        closed = true;
+    }
+
+    @Override
+    public void send(Message message) throws JMSException {
+        send(message, deliveryMode, priority, timeToLive);
+    }
+
+    @Override
+    public void send(Message message, int deliveryMode, int priority, long timeToLive) throws JMSException {
+        if (destination == null) {
+            throw new UnsupportedOperationException("this producer has no destination: use send(destination, message)");
+        }
+        doSend(destination, message, deliveryMode, priority, timeToLive, null);
+    }
+
+    @Override
+    public void send(Destination destination, Message message) throws JMSException {
+        send(destination, message, deliveryMode, priority, timeToLive);
+    }
+
+    @Override
+    public void send(Destination destination, Message message, int deliveryMode, int priority, long timeToLive) throws JMSException {
+        if (this.destination != null) {
+            throw new UnsupportedOperationException("this producer sends to " + this.destination + " only");
+        }
+        if (destination == null) {
+            throw new InvalidDestinationException("no destination given");
+        }
+        doSend(FmqDestination.cast(destination), message, deliveryMode, priority, timeToLive, null);
+    }
+
+    @Override
+    public void send(Message message, CompletionListener completionListener) throws JMSException {
+        send(message, deliveryMode, priority, timeToLive, completionListener);
+    }
+
+    @Override
+    public void send(Message message, int deliveryMode, int priority, long timeToLive, CompletionListener completionListener)
+            throws JMSException {
+        if (completionListener == null) {
+            throw new IllegalArgumentException("no completion listener given");
+        }
+        if (destination == null) {
+            throw new UnsupportedOperationException("this producer has no destination: use send(destination, message, listener)");
+        }
+        doSend(destination, message, deliveryMode, priority, timeToLive, completionListener);
+    }
+
+    @Override
+    public void send(Destination destination, Message message, CompletionListener completionListener) throws JMSException {
+        send(destination, message, deliveryMode, priority, timeToLive, completionListener);
+    }
+
+    @Override
+    public void send(Destination destination, Message message, int deliveryMode, int priority, long timeToLive,
+                     CompletionListener completionListener) throws JMSException {
+        if (completionListener == null) {
+            throw new IllegalArgumentException("no completion listener given");
+        }
+        if (this.destination != null) {
+            throw new UnsupportedOperationException("this producer sends to " + this.destination + " only");
+        }
+        doSend(FmqDestination.cast(destination), message, deliveryMode, priority, timeToLive, completionListener);
+    }
+
+    @Override
+    public void publish(Message message) throws JMSException {
+        send(message);
+    }
+
+    @Override
+    public void publish(Message message, int deliveryMode, int priority, long timeToLive) throws JMSException {
+        send(message, deliveryMode, priority, timeToLive);
+    }
+
+    @Override
+    public void publish(Topic topic, Message message) throws JMSException {
+        send(topic, message);
+    }
+
+    @Override
+    public void publish(Topic topic, Message message, int deliveryMode, int priority, long timeToLive) throws JMSException {
+        send(topic, message, deliveryMode, priority, timeToLive);
+    }
+
+    @Override
+    public void send(Queue queue, Message message) throws JMSException {
+        send((Destination) queue, message);
+    }
+
+    @Override
+    public void send(Queue queue, Message message, int deliveryMode, int priority, long timeToLive) throws JMSException {
+        send((Destination) queue, message, deliveryMode, priority, timeToLive);
+    }
+
+    private void doSend(FmqDestination to, Message message, int mode, int prio, long ttl, CompletionListener listener)
+            throws JMSException {
+        checkOpen();
+        if (message == null) {
+            throw new jakarta.jms.MessageFormatException("no message given");
+        }
+        checkDeliveryMode(mode);
+        checkPriority(prio);
+        if (to.toDest().kind().isTemporary() && to.owner != null && to.owner.isClosed()) {
+            throw new InvalidDestinationException("the temporary destination " + to + " was deleted with its connection");
+        }
+        long now = System.currentTimeMillis();
+        message.setJMSDestination(to);
+        message.setJMSDeliveryMode(mode);
+        message.setJMSPriority(prio);
+        message.setJMSExpiration(ttl > 0 ? now + ttl : 0);
+        message.setJMSDeliveryTime(now + deliveryDelay);
+        message.setJMSTimestamp(disableTimestamp ? 0 : now);
+        message.setJMSMessageID(disableMessageId ? null : session.connection.newMessageId());
+        FmqMessage m = message instanceof FmqMessage ? (FmqMessage) message : Foreign.copy(message);
+        WireMessage wire = m.toWire(to.toDest());
+        boolean wait = mode == DeliveryMode.PERSISTENT && !session.transacted && listener == null;
+        if (wait) {
+            session.connection.channel.request(rid -> new Frame.Send(rid, session.id, wire), session.connection.timeoutMillis);
+            return;
+        }
+        try {
+            if (!window.tryAcquire(session.connection.timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new JMSException("the server has not confirmed " + WINDOW + " sends within " + session.connection.timeoutMillis + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for the producer window");
+        }
+        CompletableFuture<Frame> answer = session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null);
+        answer.whenComplete((f, e) -> {
+            window.release();
+            if (listener != null) {
+                if (e == null) {
+                    listener.onCompletion(message);
+                } else {
+                    listener.onException(message, e instanceof Exception ? (Exception) e : new JMSException(String.valueOf(e)));
+                }
+            }
+        });
+    }
+}
