@@ -71,8 +71,16 @@ class LayeringTest {
     @Test
     void clientLibraryImportsNoServerCode() {
         noClasses().that().resideInAPackage("io.fmq.client..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.fmq.profile..")
-                .allowEmptyShould(true)
+                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.fmq.profile..", "io.fmq.store..",
+                        "io.fmq.management..", "org.slf4j..")
+                .check(classes);
+    }
+
+    @Test
+    void protocolKnowsNothingAboveIt() {
+        noClasses().that().resideInAPackage("io.fmq.protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.fmq.client..", "io.fmq.store..",
+                        "io.fmq.profile..", "jakarta.jms..")
                 .check(classes);
     }
 

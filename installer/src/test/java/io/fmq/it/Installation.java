@@ -48,7 +48,11 @@ final class Installation {
         Path home = parent.resolve("fmq home");
         try (Stream<Path> s = Files.walk(dist)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = home.resolve(dist.relativize(p).toString());
+                String relative = dist.relativize(p).toString().replace('\\', '/');
+                if (relative.startsWith("profiles/") && relative.matches(".*/(run|logs)(/.*)?|.*/server\\.pid|.*/lock\\.dat")) {
+                    continue; // state a developer's own runs left in the built distribution
+                }
+                Path target = home.resolve(relative);
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else {

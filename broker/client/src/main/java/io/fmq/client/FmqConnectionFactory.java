@@ -43,7 +43,10 @@ public class FmqConnectionFactory implements ConnectionFactory, QueueConnectionF
         setURL(url);
     }
 
-    /** The server's URL, {@code fmq://host:port} or {@code tcp://host:port} (port 1856 when omitted). */
+    /**
+     * The server's URL, {@code fmq://host:port} or {@code tcp://host:port} (port 1856 when omitted), with
+     * optional defaults as query parameters: {@code ?user=U&password=P&clientID=C&prefetch=N}.
+     */
     public final void setURL(String url) {
         try {
             URI u = new URI(url.trim());
@@ -53,6 +56,21 @@ public class FmqConnectionFactory implements ConnectionFactory, QueueConnectionF
             host = u.getHost();
             port = u.getPort() < 0 ? 1856 : u.getPort();
             this.url = url.trim();
+            if (u.getRawQuery() != null) {
+                for (String pair : u.getRawQuery().split("&")) {
+                    int eq = pair.indexOf('=');
+                    String key = eq < 0 ? pair : pair.substring(0, eq);
+                    String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                    switch (key) {
+                        case "user": user = value; break;
+                        case "password": password = value; break;
+                        case "clientID": clientId = value; break;
+                        case "prefetch": setPrefetch(Integer.parseInt(value)); break;
+                        default: throw new IllegalArgumentException("unknown option '" + key + "' in " + url
+                                + " (known: user, password, clientID, prefetch)");
+                    }
+                }
+            }
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("'" + url + "' is not an FMQ URL: use fmq://host:port", e);
         }

@@ -22,6 +22,26 @@ public final class ObjectNames {
      */
     public static final ObjectName HA_STATUS = of(DOMAIN + ":type=HA,name=HAStatus");
 
+    /** The {@link BrokerMXBean}. */
+    public static final ObjectName BROKER = of(DOMAIN + ":type=Broker");
+
+    /** Pattern matching every destination MBean. */
+    public static final ObjectName ALL_DESTINATIONS = of(DOMAIN + ":type=Destination,*");
+
+    /** The {@link DestinationMXBean} of a queue or topic ({@code kind} is {@code queue} or {@code topic}). */
+    public static ObjectName destination(String kind, String name) {
+        return of(DOMAIN + ":type=Destination,kind=" + kind + ",name=" + safe(name));
+    }
+
+    /** The {@link ClientConnectionMXBean} of a connection. */
+    public static ObjectName connection(String id) {
+        return of(DOMAIN + ":type=Connection,id=" + safe(id));
+    }
+
+    private static String safe(String value) {
+        return value.matches("[A-Za-z0-9_.\\-]+") ? value : ObjectName.quote(value);
+    }
+
     /** Pattern matching every configuration MBean. */
     public static final ObjectName ALL_CONFIG = of(DOMAIN + ":type=Config,*");
 

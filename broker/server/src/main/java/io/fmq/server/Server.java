@@ -8,6 +8,7 @@ import io.fmq.profile.Profile;
 import io.fmq.server.jmx.ConfigNodeMBean;
 import io.fmq.server.jmx.DescribedMXBean;
 import io.fmq.server.jmx.JmxConnector;
+import io.fmq.server.jmx.MessagingMBeans;
 import io.fmq.server.jmx.ProfileAuthenticator;
 import io.fmq.server.jmx.ServerControl;
 import io.fmq.server.net.ClientAcceptor;
@@ -174,6 +175,9 @@ public final class Server {
             }
         }, 30, 30, TimeUnit.SECONDS);
         started.push(compactor::shutdownNow);
+        MessagingMBeans messaging = new MessagingMBeans(mbeans, broker, () -> journal.stats().bytes());
+        messaging.start();
+        started.push(messaging);
     }
 
     /** The messaging core; null before start. */

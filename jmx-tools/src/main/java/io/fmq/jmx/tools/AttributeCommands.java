@@ -140,7 +140,11 @@ final class AttributeCommands {
         }
         try {
             Object result = c.invoke(name, op.getName(), values, types);
-            if (!"void".equals(op.getReturnType())) {
+            if (result instanceof Object[]) {
+                for (Object line : (Object[]) result) {
+                    out.println(format(line));
+                }
+            } else if (!"void".equals(op.getReturnType())) {
                 out.println(format(result));
             } else {
                 out.println(op.getName() + " done.");

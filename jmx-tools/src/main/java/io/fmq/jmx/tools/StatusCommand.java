@@ -1,5 +1,7 @@
 package io.fmq.jmx.tools;
 
+import io.fmq.management.BrokerMXBean;
+import io.fmq.management.DestinationMXBean;
 import io.fmq.management.ObjectNames;
 import io.fmq.management.ServerMXBean;
 import java.io.PrintStream;
@@ -82,6 +84,22 @@ final class StatusCommand {
             r.put("peerState", ha ? String.valueOf(c.getAttribute(ObjectNames.HA_STATUS, "RemoteState")) : NOT_APPLICABLE);
             r.put("lockHeld", ha ? c.getAttribute(ObjectNames.HA_STATUS, "LockHeld") : NOT_APPLICABLE);
             r.put("gatewayReachable", ha ? c.getAttribute(ObjectNames.HA_STATUS, "GatewayReachable") : NOT_APPLICABLE);
+            if (c.isRegistered(ObjectNames.BROKER)) {
+                BrokerMXBean b = JMX.newMXBeanProxy(c, ObjectNames.BROKER, BrokerMXBean.class);
+                r.put("connections", b.getConnections());
+                r.put("totalDepth", b.getTotalDepth());
+                List<Map<String, Object>> destinations = new ArrayList<>();
+                for (javax.management.ObjectName n : new java.util.TreeSet<>(c.queryNames(ObjectNames.ALL_DESTINATIONS, null))) {
+                    DestinationMXBean d = JMX.newMXBeanProxy(c, n, DestinationMXBean.class);
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", d.getName());
+                    m.put("kind", d.getKind());
+                    m.put("depth", d.getDepth());
+                    m.put("consumers", d.getConsumers());
+                    destinations.add(m);
+                }
+                r.put("destinations", destinations);
+            }
             return "RUNNING".equals(state) ? ExitCodes.OK : ExitCodes.NOT_RUNNING;
         } catch (JMException | java.io.IOException | java.lang.reflect.UndeclaredThrowableException e) {
             throw new ToolException(ExitCodes.FAILED, "The server answered but its status could not be read: " + e
@@ -112,6 +130,23 @@ final class StatusCommand {
         row(out, "Peer state", r.get("peerState"));
         row(out, "Lock held", r.get("lockHeld"));
         row(out, "Gateway reachable", r.get("gatewayReachable"));
+        if (r.containsKey("connections")) {
+            row(out, "Connections", r.get("connections"));
+            row(out, "Messages held", r.get("totalDepth"));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> destinations = (List<Map<String, Object>>) r.get("destinations");
+            if (!destinations.isEmpty()) {
+                out.printf("  %-30s %-6s %10s %10s%n", "Destination", "Kind", "Depth", "Consumers");
+                int shown = 0;
+                for (Map<String, Object> d : destinations) {
+                    if (shown++ == 50) {
+                        out.println("  ... " + (destinations.size() - 50) + " more (see --json)");
+                        break;
+                    }
+                    out.printf("  %-30s %-6s %10s %10s%n", d.get("name"), d.get("kind"), d.get("depth"), d.get("consumers"));
+                }
+            }
+        }
     }
 
     private static void row(PrintStream out, String label, Object value) {

@@ -39,6 +39,31 @@ public final class Broker {
     public record Settings(int maxDeliveryAttempts, boolean autoCreateDestinations, String serverVersion) {
     }
 
+    /** What the broker tells its observers (the JMX layer): destinations and connections coming and going. Called under the lock. */
+    public interface Events {
+        void destinationAdded(Dest d);
+
+        void destinationRemoved(Dest d);
+
+        void connectionOpened(BrokerConnection c);
+
+        void connectionClosed(BrokerConnection c);
+    }
+
+    private static final Events NO_EVENTS = new Events() {
+        public void destinationAdded(Dest d) {
+        }
+
+        public void destinationRemoved(Dest d) {
+        }
+
+        public void connectionOpened(BrokerConnection c) {
+        }
+
+        public void connectionClosed(BrokerConnection c) {
+        }
+    };
+
     /** Compiles a JMS message selector into a predicate, or refuses it. */
     public interface SelectorCompiler {
         Predicate<WireMessage> compile(String selector) throws BrokerException;
@@ -60,6 +85,7 @@ public final class Broker {
     private final AtomicLong connectionCounter = new AtomicLong();
     long nextSequence = 1;
     long tempCounter;
+    Events events = NO_EVENTS;
 
     private Broker(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors) {
         this.journal = journal;
@@ -191,6 +217,7 @@ public final class Broker {
         if (q == null) {
             q = new MessageQueue("queue:" + name, true, this);
             queues.put(name, q);
+            events.destinationAdded(Dest.queue(name));
         }
         return new QueueDestination(name, q);
     }
@@ -199,7 +226,46 @@ public final class Broker {
     }
 
     Topic topic(String name) {
-        return topics.computeIfAbsent(name, Topic::new);
+        Topic t = topics.get(name);
+        if (t == null) {
+            t = new Topic(name);
+            topics.put(name, t);
+            events.destinationAdded(Dest.topic(name));
+        }
+        return t;
+    }
+
+    /** Lock held. */
+    void addTemporary(Dest d) {
+        if (d.isQueue()) {
+            queues.put(d.name(), new MessageQueue("temp:" + d.name(), false, this));
+        } else {
+            topics.put(d.name(), new Topic(d.name()));
+        }
+        events.destinationAdded(d);
+    }
+
+    /** Lock held. */
+    void removeTemporary(Dest d) {
+        if (d.isQueue()) {
+            queues.remove(d.name());
+        } else {
+            topics.remove(d.name());
+        }
+        events.destinationRemoved(d);
+    }
+
+    /** Sets the observer and tells it about everything that exists already. */
+    public void setEvents(Events newEvents) {
+        lock.lock();
+        try {
+            events = newEvents == null ? NO_EVENTS : newEvents;
+            queues.keySet().forEach(n -> events.destinationAdded(Dest.queue(n)));
+            topics.keySet().forEach(n -> events.destinationAdded(Dest.topic(n)));
+            connections.values().forEach(events::connectionOpened);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Creates a queue or topic now (administration) and records it. */
@@ -261,6 +327,7 @@ public final class Broker {
                 c.setClientId(clientId);
             }
             connections.put(id, c);
+            events.connectionOpened(c);
             LOG.info("Client connection {} of user '{}' from {}", id, user, address);
             return c;
         } finally {
@@ -431,11 +498,153 @@ public final class Broker {
         }
     }
 
+    // ----------------------------------------------------------------------------------- administration
+
+    private List<MessageQueue> queuesOf(Dest d) {
+        if (d.isQueue()) {
+            MessageQueue q = queues.get(d.name());
+            return q == null ? List.of() : List.of(q);
+        }
+        Topic t = topics.get(d.name());
+        List<MessageQueue> list = new ArrayList<>();
+        if (t != null) {
+            t.subscriptions.values().forEach(s -> list.add(s.queue));
+        }
+        return list;
+    }
+
+    /** Deletes the waiting messages of a destination; returns how many. */
+    public int purge(Dest d) throws IOException {
+        List<Records.Ack> acks = new ArrayList<>();
+        int count = 0;
+        lock.lock();
+        try {
+            for (MessageQueue q : queuesOf(d)) {
+                for (QueueEntry e : q.drain()) {
+                    count++;
+                    q.dequeued++;
+                    Records.Ack ack = forget(e);
+                    if (ack != null) {
+                        acks.add(ack);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!acks.isEmpty()) {
+            await(journal.append(RecordType.TX_COMMIT, Records.transaction(List.of(), acks)));
+        }
+        LOG.info("Purged {} message(s) from {}", count, d);
+        return count;
+    }
+
+    /** The first waiting messages of a destination. */
+    public List<WireMessage> browse(Dest d, int max) {
+        lock.lock();
+        try {
+            List<WireMessage> list = new ArrayList<>();
+            for (MessageQueue q : queuesOf(d)) {
+                for (QueueEntry e : q.browse(max - list.size())) {
+                    list.add(e.message);
+                }
+            }
+            return list;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves waiting messages of a queue to another queue, atomically in the store; returns how many. */
+    public int move(String fromQueue, String toQueue, int max) throws IOException {
+        List<Records.Add> adds = new ArrayList<>();
+        List<Records.Ack> acks = new ArrayList<>();
+        List<Runnable> afterwards = new ArrayList<>();
+        lock.lock();
+        try {
+            MessageQueue from = queues.get(fromQueue);
+            if (from == null || fromQueue.equals(toQueue)) {
+                return 0;
+            }
+            MessageQueue to = queue(toQueue).queue;
+            for (QueueEntry e : from.browse(max)) {
+                from.remove(e);
+                from.dequeued++;
+                Records.Ack ack = forget(e);
+                if (ack != null) {
+                    acks.add(ack);
+                }
+                WireMessage moved = e.message.withDestination(Dest.queue(toQueue));
+                long seq = nextSequence++;
+                List<String> keys = storedKeys(moved, List.of(to));
+                if (!keys.isEmpty()) {
+                    adds.add(new Records.Add(seq, keys, moved));
+                }
+                afterwards.add(() -> deliverTo(List.of(to), seq, moved, keys));
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!adds.isEmpty() || !acks.isEmpty()) {
+            await(journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks)));
+        }
+        lock.lock();
+        try {
+            afterwards.forEach(Runnable::run);
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("Moved {} message(s) from queue {} to queue {}", afterwards.size(), fromQueue, toQueue);
+        return afterwards.size();
+    }
+
+    public List<String> users() {
+        lock.lock();
+        try {
+            return new ArrayList<>(new java.util.TreeSet<>(users.keySet()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void removeUser(String name) throws IOException {
+        await(journal.append(RecordType.PRINCIPAL_REMOVE, Records.string(name)));
+        lock.lock();
+        try {
+            users.remove(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int connectionCount() {
+        lock.lock();
+        try {
+            return connections.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean autoCreatesDestinations() {
+        return settings.autoCreateDestinations();
+    }
+
     // ----------------------------------------------------------------------------------- statistics
 
     /** A snapshot of one destination for JMX and the tools. */
     public record DestinationStats(String name, boolean queue, int depth, long enqueued, long dequeued, long expired, int consumers,
-                                   long oldestAgeMillis) {
+                                   long oldestAgeMillis, int subscriptions) {
+    }
+
+    /** The statistics of one destination, or null when it does not exist. */
+    public DestinationStats destinationStats(Dest d) {
+        for (DestinationStats s : destinationStats()) {
+            if (s.name().equals(d.name()) && s.queue() == d.isQueue()) {
+                return s;
+            }
+        }
+        return null;
     }
 
     public List<DestinationStats> destinationStats() {
@@ -444,7 +653,7 @@ public final class Broker {
             long now = clock.millis();
             List<DestinationStats> list = new ArrayList<>();
             queues.forEach((name, q) -> list.add(new DestinationStats(name, true, q.depth(), q.enqueued, q.dequeued, q.expired,
-                    q.consumers.size(), q.oldestAgeMillis(now))));
+                    q.consumers.size(), q.oldestAgeMillis(now), 0)));
             topics.forEach((name, t) -> {
                 int depth = 0;
                 long enq = 0;
@@ -460,7 +669,7 @@ public final class Broker {
                     consumers += s.queue.consumers.size();
                     oldest = Math.max(oldest, s.queue.oldestAgeMillis(now));
                 }
-                list.add(new DestinationStats(name, false, depth, enq, deq, exp, consumers, oldest));
+                list.add(new DestinationStats(name, false, depth, enq, deq, exp, consumers, oldest, t.subscriptions.size()));
             });
             return list;
         } finally {

@@ -473,11 +473,7 @@ public final class BrokerConnection {
         try {
             String name = (kind == Dest.Kind.TEMP_QUEUE ? "TMP.Q." : "TMP.T.") + id + "." + (++broker.tempCounter);
             Dest d = new Dest(kind, name);
-            if (kind == Dest.Kind.TEMP_QUEUE) {
-                broker.queues.put(name, new MessageQueue("temp:" + name, false, broker));
-            } else {
-                broker.topic(name);
-            }
+            broker.addTemporary(d);
             temporaries.add(d);
             return name;
         } finally {
@@ -504,11 +500,7 @@ public final class BrokerConnection {
 
     private void dropTemporary(Dest d) {
         temporaries.remove(d);
-        if (d.isQueue()) {
-            broker.queues.remove(d.name());
-        } else {
-            broker.topics.remove(d.name());
-        }
+        broker.removeTemporary(d);
     }
 
     /** Deletes a durable subscription of this connection's client id (or a shared one by name). */
@@ -554,6 +546,7 @@ public final class BrokerConnection {
                 broker.clientIds.remove(clientId);
             }
             broker.connections.remove(id);
+            broker.events.connectionClosed(this);
         } finally {
             broker.lock.unlock();
         }

@@ -1,0 +1,45 @@
+package io.fmq.management;
+
+/** Broker-wide totals and administration (destinations, messaging users). */
+@Description("The messaging broker: totals, destinations and messaging users.")
+public interface BrokerMXBean {
+    @Description("Client connections open now.")
+    int getConnections();
+
+    @Description("Queues, including temporary ones.")
+    int getQueues();
+
+    @Description("Topics, including temporary ones.")
+    int getTopics();
+
+    @Description("Messages held over all destinations.")
+    long getTotalDepth();
+
+    @Description("Messages added since the server started, over all destinations.")
+    long getTotalEnqueued();
+
+    @Description("Messages consumed since the server started, over all destinations.")
+    long getTotalDequeued();
+
+    @Description("Whether a destination is created when a client first uses it (otherwise an administrator creates it).")
+    boolean isAutoCreateDestinations();
+
+    @Description("Bytes the data store's journal takes on disk.")
+    long getStoreBytes();
+
+    @Description("Creates a queue.")
+    void createQueue(@Description("Name of the queue.") String name);
+
+    @Description("Creates a topic.")
+    void createTopic(@Description("Name of the topic.") String name);
+
+    @Informational
+    @Description("Names of the messaging users (not the JMX accounts).")
+    String[] listUsers();
+
+    @Description("Adds a messaging user, or sets the password of an existing one.")
+    void setUser(@Description("User name.") String name, @Description("Password.") String password);
+
+    @Description("Removes a messaging user; its open connections stay until they close.")
+    void removeUser(@Description("User name.") String name);
+}
