@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * producer window), so a fast producer cannot run ahead of the server without bound.
  */
 public final class FmqMessageProducer implements QueueSender, TopicPublisher {
-    static final int WINDOW = 1024;
+    static final int WINDOW = 512;
 
     private final FmqSession session;
     private final FmqDestination destination;

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.List;
 
 /**
@@ -21,11 +22,14 @@ public final class FrameCodec {
     public static final String FRAMER = "fmq-framer";
     public static final String DECODER = "fmq-frame-decoder";
     public static final String ENCODER = "fmq-frame-encoder";
+    public static final String FLUSH = "fmq-flush-consolidation";
 
     private FrameCodec() {
     }
 
     public static void install(ChannelPipeline pipeline) {
+        // many small frames (deliveries, acknowledgements) share one socket write
+        pipeline.addLast(FLUSH, new FlushConsolidationHandler(256, false));
         pipeline.addLast(FRAMER, new LengthFieldBasedFrameDecoder(MAX_FRAME_SIZE + 4, 0, 4, 0, 4, true));
         pipeline.addLast(DECODER, new Decoder());
         pipeline.addLast(ENCODER, new Encoder());

@@ -43,7 +43,7 @@ public final class FileJournal implements Journal {
     public static final long DEFAULT_SEGMENT_SIZE = 32L * 1024 * 1024;
     private static final int MAX_BATCH = 4096;
     private static final int BUFFER_SIZE = 1024 * 1024;
-    private static final Pending CLOSE = new Pending(null, null, null);
+    private static final Pending CLOSE = new Pending(null, null, null, false);
 
     private final Path dir;
     private final Path journalDir;
@@ -60,7 +60,7 @@ public final class FileJournal implements Journal {
     private FileChannel channel; // the last segment's, owned by the writer thread after open
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
 
-    private record Pending(RecordType type, byte[] payload, CompletableFuture<Long> future) {
+    private record Pending(RecordType type, byte[] payload, CompletableFuture<Long> future, boolean force) {
     }
 
     /** A segment file and how far it is durable (its size for sealed segments). */
@@ -195,6 +195,15 @@ public final class FileJournal implements Journal {
 
     @Override
     public CompletableFuture<Long> append(RecordType type, byte[] payload) {
+        return enqueue(type, payload, true);
+    }
+
+    @Override
+    public CompletableFuture<Long> appendLazily(RecordType type, byte[] payload) {
+        return enqueue(type, payload, false);
+    }
+
+    private CompletableFuture<Long> enqueue(RecordType type, byte[] payload, boolean force) {
         CompletableFuture<Long> future = new CompletableFuture<>();
         if (payload.length > RecordCodec.MAX_PAYLOAD) {
             future.completeExceptionally(new IllegalArgumentException("a record holds at most " + RecordCodec.MAX_PAYLOAD
@@ -207,7 +216,7 @@ public final class FileJournal implements Journal {
         } else if (closed) {
             future.completeExceptionally(new IOException("the journal is closed"));
         } else {
-            queue.add(new Pending(type, payload, future));
+            queue.add(new Pending(type, payload, future, force));
         }
         return future;
     }
@@ -260,8 +269,12 @@ public final class FileJournal implements Journal {
         return rest.contains(CLOSE);
     }
 
-    /** Writes a batch, rolling segments as needed, and forces it: the one fsync the batch shares. */
+    /**
+     * Writes a batch, rolling segments as needed, and forces it when any of its records asks to be durable:
+     * the one fsync the batch shares.
+     */
     private void write(List<Pending> batch, long[] sequences) throws IOException {
+        boolean force = batch.stream().anyMatch(Pending::force);
         Segment tail = segments.get(segments.size() - 1);
         long size = tail.size;
         long seq = lastSequence;
@@ -294,7 +307,9 @@ public final class FileJournal implements Journal {
             sequences[i] = seq;
         }
         flush();
-        channel.force(false);
+        if (force) {
+            channel.force(false);
+        }
         tail.size = channel.position();
         lastSequence = seq;
     }

@@ -27,6 +27,16 @@ public interface Journal extends AutoCloseable {
     /** Appends a record; the future gives its sequence number once the record is durable. */
     CompletableFuture<Long> append(RecordType type, byte[] payload);
 
+    /**
+     * Appends a record without waiting for the disk: the future completes once the record is written, and
+     * the record becomes durable with the next forced append (or at close). For records whose loss in a
+     * crash is harmless, such as acknowledgements nobody waits for (the message is then delivered again).
+     * Order with other appends is kept.
+     */
+    default CompletableFuture<Long> appendLazily(RecordType type, byte[] payload) {
+        return append(type, payload);
+    }
+
     /** Calls the visitor with every record in the journal, in sequence order. */
     void replay(Consumer<Record> visitor) throws IOException;
 

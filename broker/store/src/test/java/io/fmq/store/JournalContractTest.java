@@ -114,6 +114,17 @@ abstract class JournalContractTest {
     }
 
     @Test
+    void lazyAppendsKeepTheirPlaceAndSurviveACleanRestart() throws Exception {
+        journal = create();
+        long a = journal.append(RecordType.MESSAGE_ADD, bytes("a")).get();
+        long b = journal.appendLazily(RecordType.MESSAGE_ACK, bytes("a")).get();
+        long c = journal.append(RecordType.MESSAGE_ADD, bytes("c")).get();
+
+        assertThat(List.of(a, b, c)).containsExactly(a, a + 1, a + 2);
+        assertThat(all(restart())).extracting(Record::sequence).containsExactly(a, b, c);
+    }
+
+    @Test
     void epochOnlyRisesAndSurvivesRestart() throws Exception {
         journal = create();
         assertThat(journal.epoch()).isZero();

@@ -358,8 +358,12 @@ public final class BrokerConnection {
         }
     }
 
-    /** Acknowledges deliveries; the future completes when the acknowledgement is durable. */
-    public CompletableFuture<Void> acknowledge(int sessionId, long deliveryId, boolean upTo) {
+    /**
+     * Acknowledges deliveries. With {@code durable} the future completes when the acknowledgement is on
+     * disk (the client waits for it); without, it is written lazily and becomes durable with the next
+     * forced write: a crash in between only means the message is delivered again.
+     */
+    public CompletableFuture<Void> acknowledge(int sessionId, long deliveryId, boolean upTo, boolean durable) {
         List<Records.Ack> acks = new ArrayList<>();
         broker.lock.lock();
         try {
@@ -383,9 +387,9 @@ public final class BrokerConnection {
         if (acks.isEmpty()) {
             return DONE;
         }
-        CompletableFuture<Long> written = acks.size() == 1
-                ? broker.journal.append(RecordType.MESSAGE_ACK, Records.ack(acks.get(0)))
-                : broker.journal.append(RecordType.TX_COMMIT, Records.transaction(List.of(), acks));
+        RecordType type = acks.size() == 1 ? RecordType.MESSAGE_ACK : RecordType.TX_COMMIT;
+        byte[] payload = acks.size() == 1 ? Records.ack(acks.get(0)) : Records.transaction(List.of(), acks);
+        CompletableFuture<Long> written = durable ? broker.journal.append(type, payload) : broker.journal.appendLazily(type, payload);
         return written.thenApply(x -> null);
     }
 

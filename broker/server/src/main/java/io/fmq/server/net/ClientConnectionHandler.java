@@ -173,7 +173,7 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
             }
             case ACK: {
                 Frame.Ack f = (Frame.Ack) frame;
-                reply(rid, connection.acknowledge(f.sessionId(), f.deliveryId(), f.upTo()));
+                reply(rid, connection.acknowledge(f.sessionId(), f.deliveryId(), f.upTo(), rid != 0));
                 break;
             }
             case CREDIT: {

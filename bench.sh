@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmarks FMQ against Apache Artemis on this machine (same workloads, same JMS code, each broker in its
+# own process): ./bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis]
+# Workloads: nonpersistent-1x1 nonpersistent-4x4 persistent-1x1 persistent-4x4 transacted-1x1 transacted-4x4
+# Prints "<fmq|artemis> <workload> <value> <unit>" per figure and "ratio <workload> <x>" (x > 1: FMQ better).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+cd "$ROOT"
+command -v mvn >/dev/null 2>&1 || { echo "Maven (mvn) is needed to build the benchmark." >&2; exit 1; }
+echo "Building FMQ and the benchmark ..." >&2
+mvn -B -q -Dstyle.color=never -Pbench -DskipTests package >&2
+touch installer/target/fmq/.built
+exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.fmq.bench.Bench --dist installer/target/fmq "$@"
