@@ -224,6 +224,15 @@ class MessagingIT {
             assertThat(text(consumer.receive(10_000))).isEqualTo("b");
             tx.commit();
             assertThat(consumer.receive(500)).isNull();
+
+            try (Connection other = factory().createConnection()) {
+                jakarta.jms.TemporaryQueue gone = other.createSession(false, Session.AUTO_ACKNOWLEDGE).createTemporaryQueue();
+                gone.delete();
+                p.send(tx.createTextMessage("kept back"));
+                tx.createProducer(null).send(gone, tx.createTextMessage("nowhere to go"));
+                assertThatThrownBy(tx::commit).isInstanceOf(jakarta.jms.TransactionRolledBackException.class);
+            }
+            assertThat(consumer.receive(500)).as("the whole transaction was rolled back").isNull();
         }
     }
 

@@ -274,6 +274,11 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
         message.setJMSMessageID(disableMessageId ? null : session.connection.newMessageId());
         FmqMessage m = message instanceof FmqMessage ? (FmqMessage) message : Foreign.copy(message);
         WireMessage wire = m.toWire(to.toDest());
+        if (session.transacted && listener == null) {
+            // no receipt: the server keeps the message with the transaction, and a send it refused makes the commit fail
+            session.connection.channel.send(new Frame.Send(0, session.id, wire));
+            return;
+        }
         boolean wait = mode == DeliveryMode.PERSISTENT && !session.transacted && listener == null;
         if (wait) {
             session.connection.channel.request(rid -> new Frame.Send(rid, session.id, wire), session.connection.timeoutMillis);

@@ -167,7 +167,14 @@ public final class BrokerConnection {
         broker.lock.lock();
         try {
             Session s = session(sessionId);
-            broker.resolve(m.destination(), this);
+            try {
+                broker.resolve(m.destination(), this);
+            } catch (BrokerException e) {
+                if (s.transacted && s.rollbackOnly == null) {
+                    s.rollbackOnly = e.getMessage();
+                }
+                throw e;
+            }
             if (s.transacted) {
                 s.pendingSends.add(m);
                 return DONE;
@@ -416,6 +423,16 @@ public final class BrokerConnection {
             if (!s.transacted) {
                 throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " is not transacted");
             }
+            if (s.rollbackOnly != null) {
+                String why = s.rollbackOnly;
+                s.rollbackOnly = null;
+                s.pendingSends.clear();
+                for (Delivery d : s.takeAll()) {
+                    broker.requeue(d, true);
+                }
+                throw new BrokerException(ErrorCode.TRANSACTION_ROLLED_BACK, "The transaction was rolled back because a send in it failed: "
+                        + why);
+            }
             for (WireMessage m : s.pendingSends) {
                 List<MessageQueue> targets = broker.targets(m, id);
                 List<String> keys = Broker.storedKeys(m, targets);
@@ -461,6 +478,7 @@ public final class BrokerConnection {
         try {
             Session s = session(sessionId);
             s.pendingSends.clear();
+            s.rollbackOnly = null;
             for (Delivery d : s.takeAll()) {
                 broker.requeue(d, true);
             }

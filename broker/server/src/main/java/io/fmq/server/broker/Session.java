@@ -14,6 +14,8 @@ final class Session {
     final boolean transacted;
     final LinkedHashMap<Long, Delivery> unacked = new LinkedHashMap<>();
     final List<WireMessage> pendingSends = new ArrayList<>();
+    /** Why the open transaction can only roll back (a send in it was refused), or null. */
+    String rollbackOnly;
 
     Session(int id, BrokerConnection connection, boolean transacted) {
         this.id = id;
