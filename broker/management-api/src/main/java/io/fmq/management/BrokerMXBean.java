@@ -42,4 +42,20 @@ public interface BrokerMXBean {
 
     @Description("Removes a messaging user; its open connections stay until they close.")
     void removeUser(@Description("User name.") String name);
+
+    @Description("Grants permissions on destinations. An empty permission list revokes the grant.")
+    void grant(@Description("Who: a user name, group:NAME, or * for every authenticated user.") String principal,
+               @Description("Which destinations: queue:NAME, topic:NAME, a prefix ending in * (queue:orders.*), or * for all.") String destinations,
+               @Description("send, receive, browse, admin (comma-separated), or all; empty to revoke.") String permissions);
+
+    @Informational
+    @Description("Every grant, one per line: principal, destination pattern, permissions.")
+    String[] listGrants();
+
+    @Description("Sets the members of a group (comma-separated user names); an empty list removes the group.")
+    void setGroup(@Description("Group name.") String group, @Description("Comma-separated user names.") String members);
+
+    @Informational
+    @Description("Every group with its members.")
+    String[] listGroups();
 }

@@ -82,6 +82,7 @@ public final class Broker {
     /** Stored message sequence → queue keys still holding it (what the journal must keep). */
     final Map<Long, Set<String>> stored = new HashMap<>();
     private final Map<String, String> users = new HashMap<>();
+    final AccessRules access = new AccessRules();
     private final AtomicLong connectionCounter = new AtomicLong();
     long nextSequence = 1;
     long tempCounter;
@@ -100,6 +101,11 @@ public final class Broker {
         b.replay();
         if (b.users.isEmpty()) {
             b.putUser("admin", "passwd".toCharArray());
+        }
+        if (!b.access.hasGrants()) {
+            // a new store: the administrators group may do everything, and admin is in it
+            b.setGroup("administrators", Set.of("admin"));
+            b.grant("group:administrators", "*", "all");
         }
         return b;
     }
@@ -177,6 +183,18 @@ public final class Broker {
                 case PRINCIPAL_REMOVE:
                     users.remove(Records.readString(r));
                     break;
+                case ACL_PUT: {
+                    String[] f = Records.readString(r).split("\n", 3);
+                    access.grant(f[0], f[1], AccessRules.parse(f[2]));
+                    break;
+                }
+                case ADMIN_OBJECT_PUT: {
+                    String[] f = Records.readString(r).split("\n", 3);
+                    if (f[0].equals("group")) {
+                        access.setGroup(f[1], f[2].isEmpty() ? Set.of() : new HashSet<>(List.of(f[2].split(","))));
+                    }
+                    break;
+                }
                 default:
                     break;
             }
@@ -596,6 +614,68 @@ public final class Broker {
         }
         LOG.info("Moved {} message(s) from queue {} to queue {}", afterwards.size(), fromQueue, toQueue);
         return afterwards.size();
+    }
+
+    /** Sets the members of a group (an empty set removes the group); stored in the journal. */
+    public void setGroup(String group, Set<String> members) throws IOException {
+        if (!group.matches("[A-Za-z0-9_.@-]+")) {
+            throw new IllegalArgumentException("a group name may only use letters, digits and _ . @ -");
+        }
+        await(journal.append(RecordType.ADMIN_OBJECT_PUT, Records.string("group\n" + group + "\n" + String.join(",", new java.util.TreeSet<>(members)))));
+        lock.lock();
+        try {
+            access.setGroup(group, members);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Set<String> groupMembers(String group) {
+        lock.lock();
+        try {
+            return new java.util.TreeSet<>(access.group(group));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public List<String> groups() {
+        lock.lock();
+        try {
+            List<String> lines = new ArrayList<>();
+            access.groups().forEach((g, m) -> lines.add(g + ": " + String.join(", ", m)));
+            return lines;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Grants permissions ({@code send,receive,browse,admin} or {@code all}; empty to revoke) to a principal (a user,
+     * {@code group:NAME} or {@code *}) on a destination pattern; stored in the journal.
+     */
+    public void grant(String principal, String pattern, String permissions) throws IOException {
+        AccessRules.checkPattern(pattern);
+        java.util.EnumSet<AccessRules.Permission> perms = AccessRules.parse(permissions);
+        if (principal == null || principal.isBlank() || principal.contains("\n")) {
+            throw new IllegalArgumentException("give a user, group:NAME or * to grant to");
+        }
+        await(journal.append(RecordType.ACL_PUT, Records.string(principal + "\n" + pattern + "\n" + permissions)));
+        lock.lock();
+        try {
+            access.grant(principal, pattern, perms);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public List<String> grants() {
+        lock.lock();
+        try {
+            return access.describe();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public List<String> users() {

@@ -168,6 +168,7 @@ public final class BrokerConnection {
         try {
             Session s = session(sessionId);
             try {
+                broker.access.check(user, AccessRules.Permission.SEND, m.destination());
                 broker.resolve(m.destination(), this);
             } catch (BrokerException e) {
                 if (s.transacted && s.rollbackOnly == null) {
@@ -212,6 +213,7 @@ public final class BrokerConnection {
             }
             Session s = session(f.sessionId());
             Dest d = f.destination();
+            broker.access.check(user, f.browser() ? AccessRules.Permission.BROWSE : AccessRules.Permission.RECEIVE, d);
             broker.resolve(d, this);
             if (d.kind().isTemporary() && !temporaries.contains(d)) {
                 throw new BrokerException(ErrorCode.INVALID_DESTINATION, "Only the connection that created the temporary " + d

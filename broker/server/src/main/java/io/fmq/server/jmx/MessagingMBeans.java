@@ -312,6 +312,40 @@ public final class MessagingMBeans implements Broker.Events, AutoCloseable {
         }
 
         @Override
+        public void grant(String principal, String destinations, String permissions) {
+            try {
+                broker.grant(principal, destinations, permissions == null ? "" : permissions);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the data store refused the grant: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String[] listGrants() {
+            return broker.grants().toArray(new String[0]);
+        }
+
+        @Override
+        public void setGroup(String group, String members) {
+            java.util.Set<String> set = new java.util.TreeSet<>();
+            for (String m : (members == null ? "" : members).split("[,\\s]+")) {
+                if (!m.isEmpty()) {
+                    set.add(m);
+                }
+            }
+            try {
+                broker.setGroup(group, set);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the data store refused the group: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String[] listGroups() {
+            return broker.groups().toArray(new String[0]);
+        }
+
+        @Override
         public void removeUser(String name) {
             try {
                 broker.removeUser(name);
