@@ -316,6 +316,38 @@ class MessagingIT {
                 }
             }
         }
+        // after a valid handshake too: the connection is registered, then broken by garbage, then cleaned up
+        for (int i = 0; i < 20; i++) {
+            try (Socket socket = new Socket("localhost", clientPort)) {
+                socket.setSoTimeout(5000);
+                io.netty.buffer.ByteBuf hello = io.netty.buffer.Unpooled.buffer();
+                io.fmq.protocol.FrameCodec.encode(new io.fmq.protocol.Frame.Hello(1, io.fmq.protocol.FrameCodec.PROTOCOL_VERSION, "fuzz",
+                        "admin", "passwd", null, 0), hello);
+                byte[] helloBytes = new byte[hello.readableBytes()];
+                hello.readBytes(helloBytes);
+                hello.release();
+                OutputStream out = socket.getOutputStream();
+                out.write(helloBytes);
+                byte[] garbage = new byte[32];
+                random.nextBytes(garbage);
+                garbage[0] = 0;
+                garbage[1] = 0;
+                garbage[2] = 0;
+                garbage[3] = 28;
+                out.write(garbage);
+                out.flush();
+                int read = 0;
+                try {
+                    while (socket.getInputStream().read() >= 0 && read++ < 100_000) {
+                        // welcome, then an error frame, then the server closes
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    // closed from our side below
+                }
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> fmq.run("fmq-admin.sh", "get", "-rmiPort", Integer.toString(rmiPort),
+                "fmq:type=Broker", "Connections").output().trim().equals("0"));
         try (JMSContext ctx = factory().createContext()) {
             Queue q = ctx.createQueue("after-fuzz");
             ctx.createProducer().send(q, "still serving");

@@ -32,6 +32,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
     private final FmqConnectionFactory factory;
     private final Map<Integer, FmqSession> sessions = new ConcurrentHashMap<>();
     private final Map<Integer, FmqMessageConsumer> consumers = new ConcurrentHashMap<>();
+    private final Map<Integer, List<jakarta.jms.Message>> browsers = new ConcurrentHashMap<>();
     private final List<FmqDestination> temporaries = new CopyOnWriteArrayList<>();
     private final AtomicInteger sessionIds = new AtomicInteger();
     private final AtomicInteger consumerIds = new AtomicInteger();
@@ -53,6 +54,15 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
                 new ClientChannel.Listener() {
                     @Override
                     public void delivered(Frame.Deliver deliver) {
+                        List<jakarta.jms.Message> browsed = browsers.get(deliver.consumerId());
+                        if (browsed != null) {
+                            try {
+                                browsed.add(FmqMessage.fromWire(deliver.message()));
+                            } catch (JMSException e) {
+                                // a message the client cannot read is left out of the snapshot
+                            }
+                            return;
+                        }
                         FmqMessageConsumer c = consumers.get(deliver.consumerId());
                         if (c != null) {
                             c.delivered(deliver);
@@ -83,6 +93,14 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
 
     void register(FmqMessageConsumer c) {
         consumers.put(c.id, c);
+    }
+
+    void registerBrowser(int id, List<jakarta.jms.Message> sink) {
+        browsers.put(id, sink);
+    }
+
+    void unregisterBrowser(int id) {
+        browsers.remove(id);
     }
 
     void unregister(FmqMessageConsumer c) {

@@ -341,7 +341,10 @@ public class FmqSession implements QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
         checkOpen();
-        throw new JMSException("queue browsers are not offered by this FMQ version; receive from the queue or read its depth over JMX");
+        if (queue == null) {
+            throw new InvalidDestinationException("a browser needs a queue");
+        }
+        return new FmqQueueBrowser(this, (Queue) FmqDestination.cast(queue), messageSelector);
     }
 
     @Override

@@ -158,6 +158,7 @@ public final class Server {
             throw new StartupException(StartupException.FAILED, "Cannot restore the broker's state from the data store in "
                     + settings.storeDir() + ": " + e.getMessage(), e);
         }
+        started.push(broker::close);
         ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fmq-compactor");
             t.setDaemon(true);

@@ -87,6 +87,12 @@ public final class Broker {
     long nextSequence = 1;
     long tempCounter;
     Events events = NO_EVENTS;
+    /** Wakes queues whose delayed messages become deliverable. */
+    private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fmq-broker-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private Broker(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors) {
         this.journal = journal;
@@ -213,6 +219,17 @@ public final class Broker {
                 q.add(new QueueEntry(a.sequence(), a.message(), q));
                 stored.computeIfAbsent(a.sequence(), s -> new HashSet<>()).add(key);
                 restored++;
+                long wait = a.message().deliveryTime() - clock.millis();
+                if (wait > 0) {
+                    timer.schedule(() -> {
+                        lock.lock();
+                        try {
+                            q.dispatch(clock.millis());
+                        } finally {
+                            lock.unlock();
+                        }
+                    }, wait + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
             }
         }
         LOG.info("Broker state restored: {} queues, {} topics, {} durable subscriptions, {} stored messages",
@@ -408,7 +425,22 @@ public final class Broker {
         for (MessageQueue q : targets) {
             q.add(new QueueEntry(sequence, m, q));
             q.dispatch(now);
+            if (m.deliveryTime() > now) {
+                timer.schedule(() -> {
+                    lock.lock();
+                    try {
+                        q.dispatch(clock.millis());
+                    } finally {
+                        lock.unlock();
+                    }
+                }, m.deliveryTime() - now + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
+    }
+
+    /** Stops the broker's timer (the server is stopping). */
+    public void close() {
+        timer.shutdownNow();
     }
 
     /** Records that a stored entry left its queue for good; returns the ack to write, or null. Lock held. */

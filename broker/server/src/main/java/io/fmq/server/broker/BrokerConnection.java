@@ -242,6 +242,40 @@ public final class BrokerConnection {
         }
     }
 
+    /**
+     * A queue browser's look at a queue: the waiting messages (up to {@code max}) that match the selector,
+     * sent to the client as deliveries of {@code consumerId} with delivery id 0, in delivery order. Nothing
+     * is taken from the queue. Returns how many were sent.
+     */
+    public int browse(Frame.ConsumerOpen f) throws BrokerException {
+        broker.lock.lock();
+        try {
+            session(f.sessionId());
+            Dest d = f.destination();
+            if (!d.isQueue()) {
+                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "Only queues can be browsed, not " + d);
+            }
+            broker.access.check(user, AccessRules.Permission.BROWSE, d);
+            broker.resolve(d, this);
+            Predicate<WireMessage> selector = f.selector() == null || f.selector().isBlank() ? null : broker.selectors.compile(f.selector());
+            long now = broker.clock.millis();
+            int sent = 0;
+            for (QueueEntry e : broker.queues.get(d.name()).browse(Integer.MAX_VALUE)) {
+                if (sent >= f.credit()) {
+                    break;
+                }
+                if (e.message.isExpired(now) || selector != null && !selector.test(e.message)) {
+                    continue;
+                }
+                target.deliver(f.consumerId(), 0, e.message.redelivery(e.deliveryCount));
+                sent++;
+            }
+            return sent;
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
     /** Lock held. */
     private CompletableFuture<Void> openSubscription(Frame.ConsumerOpen f, Session s, Topic t, Predicate<WireMessage> selector)
             throws BrokerException {

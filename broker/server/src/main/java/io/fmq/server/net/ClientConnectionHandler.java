@@ -162,9 +162,16 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
             case SEND:
                 send((Frame.Send) frame);
                 break;
-            case CONSUMER_OPEN:
-                reply(rid, connection.openConsumer((Frame.ConsumerOpen) frame));
+            case CONSUMER_OPEN: {
+                Frame.ConsumerOpen f = (Frame.ConsumerOpen) frame;
+                if (f.browser()) {
+                    int count = connection.browse(f); // the snapshot's deliveries go out before the answer
+                    channel.writeAndFlush(new Frame.Ok(rid, count, null));
+                } else {
+                    reply(rid, connection.openConsumer(f));
+                }
                 break;
+            }
             case CONSUMER_CLOSE: {
                 Frame.ConsumerClose f = (Frame.ConsumerClose) frame;
                 connection.closeConsumer(f.consumerId(), f.lastConsumedDeliveryId());
