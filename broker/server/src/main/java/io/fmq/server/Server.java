@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * them in reverse. A failure part-way through start stops what was started, so a refused start
  * leaves no port bound, no lock held and no thread running.
  *
- * <p>Start order: profile lock, store lock, journal (recovered), MBeans, JMX connector (RMI port), client
- * acceptor (client port).
+ * <p>Start order: profile lock, store lock, journal (recovered), broker (state replayed from the journal,
+ * compaction scheduled, messaging MBeans), server MBeans, JMX connector (RMI port), client acceptor (client port).
  */
 public final class Server {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);

@@ -219,17 +219,7 @@ public final class Broker {
                 q.add(new QueueEntry(a.sequence(), a.message(), q));
                 stored.computeIfAbsent(a.sequence(), s -> new HashSet<>()).add(key);
                 restored++;
-                long wait = a.message().deliveryTime() - clock.millis();
-                if (wait > 0) {
-                    timer.schedule(() -> {
-                        lock.lock();
-                        try {
-                            q.dispatch(clock.millis());
-                        } finally {
-                            lock.unlock();
-                        }
-                    }, wait + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
-                }
+                scheduleDispatch(q, a.message().deliveryTime(), clock.millis());
             }
         }
         LOG.info("Broker state restored: {} queues, {} topics, {} durable subscriptions, {} stored messages",
@@ -425,17 +415,23 @@ public final class Broker {
         for (MessageQueue q : targets) {
             q.add(new QueueEntry(sequence, m, q));
             q.dispatch(now);
-            if (m.deliveryTime() > now) {
-                timer.schedule(() -> {
-                    lock.lock();
-                    try {
-                        q.dispatch(clock.millis());
-                    } finally {
-                        lock.unlock();
-                    }
-                }, m.deliveryTime() - now + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
+            scheduleDispatch(q, m.deliveryTime(), now);
         }
+    }
+
+    /** Dispatches the queue again when a delayed message becomes deliverable. */
+    private void scheduleDispatch(MessageQueue q, long deliveryTime, long now) {
+        if (deliveryTime <= now) {
+            return;
+        }
+        timer.schedule(() -> {
+            lock.lock();
+            try {
+                q.dispatch(clock.millis());
+            } finally {
+                lock.unlock();
+            }
+        }, deliveryTime - now + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Stops the broker's timer (the server is stopping). */
