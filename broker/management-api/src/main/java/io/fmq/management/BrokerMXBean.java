@@ -24,6 +24,15 @@ public interface BrokerMXBean {
     @Description("Whether a destination is created when a client first uses it (otherwise an administrator creates it).")
     boolean isAutoCreateDestinations();
 
+    @Description("Approximate bytes of the messages held in memory (waiting or unacknowledged), counted once per queue or subscription.")
+    long getMemoryUsedBytes();
+
+    @Description("Bytes of held messages above which producers wait for consumers (MemoryLimitMB; 0 there means a quarter of the heap).")
+    long getMemoryLimitBytes();
+
+    @Description("Deliveries of a returned message before it moves to the queue DLQ (MaxDeliveryAttempts).")
+    int getMaxDeliveryAttempts();
+
     @Description("Bytes the data store's journal takes on disk.")
     long getStoreBytes();
 

@@ -99,7 +99,19 @@ public enum ConfigKey {
     // Connection manager
     SERVER_PORT("ServerPort", Section.CONNECTION_MANAGER, ConfigNode.CONNECTION_MANAGER, ValueType.PORT,
             "1856", "1956",
-            "Port on which this server accepts client connections.");
+            "Port on which this server accepts client connections."),
+
+    // Messaging
+    AUTO_CREATE_DESTINATIONS("AutoCreateDestinations", Section.MESSAGING, ConfigNode.MESSAGING, ValueType.BOOLEAN,
+            "true", "true",
+            "Whether a queue or topic is created when a client first uses it; false means an administrator creates it over JMX."),
+    MAX_DELIVERY_ATTEMPTS("MaxDeliveryAttempts", Section.MESSAGING, ConfigNode.MESSAGING, ValueType.POSITIVE_INT,
+            "10", "10",
+            "Deliveries of a message that a client returns (recover, rollback, close without acknowledging) before it moves to the queue DLQ."),
+    MEMORY_LIMIT_MB("MemoryLimitMB", Section.MESSAGING, ConfigNode.MESSAGING, ValueType.NON_NEGATIVE_INT,
+            "0", "0",
+            "Megabytes of messages the broker keeps in memory before it stops reading from producers until consumers catch up; "
+                    + "0 means a quarter of the server's maximum heap.");
 
     private final String key;
     private final Section section;

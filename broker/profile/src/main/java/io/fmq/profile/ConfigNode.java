@@ -18,7 +18,9 @@ public enum ConfigNode {
     CONFIG_LOADER(List.of("etc", "FmqConfigLoader"),
             "Server-wide switches: HA mode, durable connections, client pings, auto revalidation."),
     CONNECTION_MANAGER(List.of("ConnectionManager", "FMQConnectionManager"),
-            "The port on which clients connect.");
+            "The port on which clients connect."),
+    MESSAGING(List.of("Messaging", "FMQBroker"),
+            "How the broker treats destinations and messages: creation on first use, delivery attempts, memory.");
 
     private final List<String> path;
     private final String description;

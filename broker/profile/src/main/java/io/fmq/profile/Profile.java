@@ -20,7 +20,7 @@ import java.util.Optional;
 public record Profile(String name, Path folder, Path profilesRoot,
                       HaCommon haCommon, HaConnectionManager haConnectionManager, HaManager haManager,
                       HaKrpcProvider haKrpcProvider, RmiConnector rmiConnector, ConfigLoader configLoader,
-                      ConnectionManager connectionManager,
+                      ConnectionManager connectionManager, Messaging messaging,
                       Map<ConfigKey, Object> values, java.util.Set<ConfigKey> explicitKeys) {
 
     public Profile {
@@ -58,6 +58,10 @@ public record Profile(String name, Path folder, Path profilesRoot,
 
     /** Client connection settings. */
     public record ConnectionManager(int serverPort) {
+    }
+
+    /** Messaging settings. {@code memoryLimitMb} 0 means a quarter of the maximum heap. */
+    public record Messaging(boolean autoCreateDestinations, int maxDeliveryAttempts, int memoryLimitMb) {
     }
 
     public Path configFile() {

@@ -92,6 +92,8 @@ public final class ProfileBinder {
                 new Profile.ConfigLoader((HaMode) v.get(ConfigKey.HA_MODE), bool(v, ConfigKey.ALLOW_DURABLE_CONNECTIONS),
                         bool(v, ConfigKey.PING_ENABLED), bool(v, ConfigKey.ENABLE_AUTO_REVALIDATION)),
                 new Profile.ConnectionManager(num(v, ConfigKey.SERVER_PORT)),
+                new Profile.Messaging(bool(v, ConfigKey.AUTO_CREATE_DESTINATIONS), num(v, ConfigKey.MAX_DELIVERY_ATTEMPTS),
+                        num(v, ConfigKey.MEMORY_LIMIT_MB)),
                 v, explicit);
     }
 

@@ -11,7 +11,8 @@ public enum Section {
     HA_KRPC_PROVIDER("HA KRPC Provider Settings."),
     RMI_CONNECTOR("RMI Connector Settings."),
     CONFIG_LOADER("Config Loader Settings."),
-    CONNECTION_MANAGER("Connection Manager Settings.");
+    CONNECTION_MANAGER("Connection Manager Settings."),
+    MESSAGING("Messaging Settings.");
 
     private final String title;
 

@@ -19,6 +19,28 @@ public enum ValueType {
             return port;
         }
     },
+    /** A whole number of at least 1, parsed to {@link Integer}. */
+    POSITIVE_INT("a whole number of at least 1") {
+        @Override
+        Object parseText(String text) {
+            int n = parseInteger(text);
+            if (n < 1) {
+                throw new InvalidValueException("positive-number", n + " is less than 1");
+            }
+            return n;
+        }
+    },
+    /** A whole number of at least 0, parsed to {@link Integer}. */
+    NON_NEGATIVE_INT("a whole number of at least 0") {
+        @Override
+        Object parseText(String text) {
+            int n = parseInteger(text);
+            if (n < 0) {
+                throw new InvalidValueException("non-negative-number", n + " is less than 0");
+            }
+            return n;
+        }
+    },
     /** Milliseconds, more than zero, parsed to {@link Duration}. */
     MILLIS("a positive number of milliseconds") {
         @Override

@@ -153,7 +153,10 @@ public final class Server {
 
     private void openBroker() throws StartupException {
         try {
-            broker = Broker.open(journal, clock, new Broker.Settings(10, true, settings.version()), selectorCompiler);
+            Profile.Messaging m = settings.profile().messaging();
+            long memoryLimit = m.memoryLimitMb() > 0 ? m.memoryLimitMb() * 1024L * 1024L : Runtime.getRuntime().maxMemory() / 4;
+            broker = Broker.open(journal, clock, new Broker.Settings(m.maxDeliveryAttempts(), m.autoCreateDestinations(),
+                    memoryLimit, settings.version()), selectorCompiler);
         } catch (IOException | RuntimeException e) {
             throw new StartupException(StartupException.FAILED, "Cannot restore the broker's state from the data store in "
                     + settings.storeDir() + ": " + e.getMessage(), e);

@@ -67,7 +67,7 @@ class ServerTest {
         assertThat(mbeans.getAttribute(ObjectNames.SERVER, "StartTime")).isEqualTo("2026-01-01T00:00:00Z");
         nanos.addAndGet(5_000_000_000L);
         assertThat(mbeans.getAttribute(ObjectNames.SERVER, "UptimeMillis")).isEqualTo(5000L);
-        assertThat(mbeans.queryNames(ObjectNames.ALL_CONFIG, null)).hasSize(6);
+        assertThat(mbeans.queryNames(ObjectNames.ALL_CONFIG, null)).hasSize(io.fmq.profile.ConfigNode.values().length);
         assertThat(InstanceLock.isHeld(p.folder().resolve("run/store.lock"))).isTrue();
         long appended = server.journal().append(io.fmq.store.RecordType.EPOCH, new byte[8]).get();
         java.util.List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -35,9 +35,24 @@ public final class Broker {
     /** The queue that takes messages after {@link Settings#maxDeliveryAttempts()} failed deliveries. */
     public static final String DEAD_LETTER_QUEUE = "DLQ";
 
-    /** Broker-wide behaviour. */
-    public record Settings(int maxDeliveryAttempts, boolean autoCreateDestinations, String serverVersion) {
+    /**
+     * Broker-wide behaviour.
+     *
+     * @param memoryLimitBytes the size of the messages the broker holds (waiting or delivered but not yet acknowledged,
+     *                         counted once per queue or subscription holding them) above which it holds back the
+     *                         confirmations of sends and commits, so producers wait until consumers catch up
+     */
+    public record Settings(int maxDeliveryAttempts, boolean autoCreateDestinations, long memoryLimitBytes, String serverVersion) {
+        public Settings {
+            if (maxDeliveryAttempts < 1 || memoryLimitBytes < 1) {
+                throw new IllegalArgumentException("maxDeliveryAttempts and memoryLimitBytes must be positive");
+            }
+        }
     }
+
+    /** Producers held back by the memory limit resume once usage is below this share of it. */
+    private static final double MEMORY_RESUME_RATIO = 0.8;
+    private static final CompletableFuture<Void> MEMORY_AVAILABLE = CompletableFuture.completedFuture(null);
 
     /** What the broker tells its observers (the JMX layer): destinations and connections coming and going. Called under the lock. */
     public interface Events {
@@ -84,6 +99,10 @@ public final class Broker {
     private final Map<String, String> users = new HashMap<>();
     final AccessRules access = new AccessRules();
     private final AtomicLong connectionCounter = new AtomicLong();
+    /** Approximate bytes held by all queues; written under the lock, read without it. */
+    private final AtomicLong memoryUsed = new AtomicLong();
+    /** Confirmations held back until memory use falls below the resume mark. Lock held. */
+    private final List<CompletableFuture<Void>> memoryWaiters = new ArrayList<>();
     long nextSequence = 1;
     long tempCounter;
     Events events = NO_EVENTS;
@@ -273,7 +292,10 @@ public final class Broker {
     /** Lock held. */
     void removeTemporary(Dest d) {
         if (d.isQueue()) {
-            queues.remove(d.name());
+            MessageQueue q = queues.remove(d.name());
+            if (q != null) {
+                q.discard();
+            }
         } else {
             topics.remove(d.name());
         }
@@ -434,6 +456,56 @@ public final class Broker {
         }, deliveryTime - now + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    // ----------------------------------------------------------------------------------- memory limit
+
+    /** A queue's holding changed by {@code delta} bytes. Lock held. */
+    void memoryChanged(long delta) {
+        long used = memoryUsed.addAndGet(delta);
+        if (delta < 0 && !memoryWaiters.isEmpty() && used <= settings.memoryLimitBytes() * MEMORY_RESUME_RATIO) {
+            List<CompletableFuture<Void>> ready = new ArrayList<>(memoryWaiters);
+            memoryWaiters.clear();
+            LOG.info("Memory use down to {} KB: {} held-back confirmation(s) released", used / 1024, ready.size());
+            // completed off the lock: the waiters write to client channels
+            timer.execute(() -> ready.forEach(f -> f.complete(null)));
+        }
+    }
+
+    /**
+     * Completes when the broker holds less than its memory limit: at once normally, later while producers have filled
+     * it. The client connection holds back a send's or commit's confirmation on it, which stops the producer (its
+     * window of unconfirmed sends fills) while consumers and their acknowledgements go on.
+     */
+    public CompletableFuture<Void> memoryAvailable() {
+        if (memoryUsed.get() <= settings.memoryLimitBytes()) {
+            return MEMORY_AVAILABLE;
+        }
+        lock.lock();
+        try {
+            if (memoryUsed.get() <= settings.memoryLimitBytes()) {
+                return MEMORY_AVAILABLE;
+            }
+            if (memoryWaiters.isEmpty()) {
+                LOG.warn("Memory limit reached: the broker holds {} KB of messages (limit {} KB, MemoryLimitMB); producers wait "
+                        + "until consumers catch up", memoryUsed.get() / 1024, settings.memoryLimitBytes() / 1024);
+            }
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            memoryWaiters.add(f);
+            return f;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The broker-wide behaviour it was opened with. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Approximate bytes of messages the broker holds. */
+    public long memoryUsed() {
+        return memoryUsed.get();
+    }
+
     /** Stops the broker's timer (the server is stopping). */
     public void close() {
         timer.shutdownNow();
@@ -501,6 +573,7 @@ public final class Broker {
         for (QueueEntry e : s.queue.drain()) {
             forget(e);
         }
+        s.queue.discard();
         return journal.append(RecordType.DURABLE_SUBSCRIPTION_REMOVE, Records.string(s.key));
     }
 

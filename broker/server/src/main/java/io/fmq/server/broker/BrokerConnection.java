@@ -302,6 +302,7 @@ public final class BrokerConnection {
                     removed = broker.removeSubscription(existing);
                 } else {
                     existing.topic.subscriptions.remove(existing.key);
+                    existing.queue.discard();
                 }
                 existing = null;
             }
@@ -377,10 +378,12 @@ public final class BrokerConnection {
         unseen.forEach(d -> broker.requeue(d, false));
         if (c.ownsQueue) {
             c.queue.drain();
+            c.queue.discard();
             for (Topic t : broker.topics.values()) {
                 t.subscriptions.remove(c.queue.key);
             }
         } else if (c.subscription != null && c.subscription.startsWith("shared-nd:") && c.queue.consumers.isEmpty()) {
+            c.queue.discard();
             for (Topic t : broker.topics.values()) {
                 t.subscriptions.remove(c.subscription);
             }

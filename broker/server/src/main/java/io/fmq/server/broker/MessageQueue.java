@@ -22,6 +22,10 @@ final class MessageQueue {
     final List<Consumer> consumers = new ArrayList<>();
     private int nextConsumer;
     int inFlight;
+    /** Approximate bytes of the messages this queue holds (waiting and in flight), for the broker's memory limit. */
+    private long bytes;
+    /** Set once the queue is dropped: its bytes no longer count towards the broker's total. */
+    private boolean discarded;
     long enqueued;
     long dequeued;
     long expired;
@@ -56,6 +60,22 @@ final class MessageQueue {
     void add(QueueEntry e) {
         enqueued++;
         ready.add(e);
+        account(e.message.approximateSize());
+    }
+
+    private void account(long delta) {
+        bytes += delta;
+        if (!discarded) {
+            broker.memoryChanged(delta);
+        }
+    }
+
+    /** The queue is dropped (its subscription or temporary queue is gone): what it still holds stops counting. */
+    void discard() {
+        if (!discarded) {
+            discarded = true;
+            broker.memoryChanged(-bytes);
+        }
     }
 
     /** Puts a message back (consumer closed, session recovered or rolled back); it keeps its place by sequence. */
@@ -68,6 +88,7 @@ final class MessageQueue {
     void consumed(QueueEntry e) {
         inFlight--;
         dequeued++;
+        account(-e.message.approximateSize());
     }
 
     List<QueueEntry> browse(int max) {
@@ -85,12 +106,19 @@ final class MessageQueue {
     List<QueueEntry> drain() {
         List<QueueEntry> all = new ArrayList<>(ready);
         ready.clear();
+        for (QueueEntry e : all) {
+            account(-e.message.approximateSize());
+        }
         return all;
     }
 
     /** Removes one waiting message, if it is still waiting. */
     boolean remove(QueueEntry e) {
-        return ready.remove(e);
+        boolean removed = ready.remove(e);
+        if (removed) {
+            account(-e.message.approximateSize());
+        }
+        return removed;
     }
 
     /** Hands waiting messages to consumers while any has credit. */
@@ -107,6 +135,7 @@ final class MessageQueue {
             if (e.message.isExpired(now)) {
                 it.remove();
                 expired++;
+                account(-e.message.approximateSize());
                 broker.expired(e);
                 continue;
             }

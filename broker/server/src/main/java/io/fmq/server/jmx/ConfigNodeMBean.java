@@ -58,7 +58,7 @@ public final class ConfigNodeMBean implements DynamicMBean {
 
     private static String javaType(ConfigKey key) {
         switch (key.type()) {
-            case PORT: return "int";
+            case PORT: case POSITIVE_INT: case NON_NEGATIVE_INT: return "int";
             case MILLIS: return "long";
             case BOOLEAN: return "boolean";
             default: return String.class.getName();

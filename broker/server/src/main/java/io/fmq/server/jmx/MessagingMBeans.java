@@ -272,6 +272,21 @@ public final class MessagingMBeans implements Broker.Events, AutoCloseable {
         }
 
         @Override
+        public long getMemoryUsedBytes() {
+            return broker.memoryUsed();
+        }
+
+        @Override
+        public long getMemoryLimitBytes() {
+            return broker.settings().memoryLimitBytes();
+        }
+
+        @Override
+        public int getMaxDeliveryAttempts() {
+            return broker.settings().maxDeliveryAttempts();
+        }
+
+        @Override
         public long getStoreBytes() {
             return storeBytes.getAsLong();
         }

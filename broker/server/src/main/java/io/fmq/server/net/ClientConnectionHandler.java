@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Producer flow control: while more than {@link #MAX_UNCONFIRMED_SENDS} of this connection's sends
  * wait for the disk, the handler stops reading from the socket, so a fast producer is slowed by TCP
- * instead of filling the broker's memory.
+ * instead of filling the broker's memory. While the broker holds more messages than its memory limit, the
+ * confirmations of sends and commits wait ({@link Broker#memoryAvailable()}): the producer's window of unconfirmed
+ * sends fills and it stops, while this connection's consumers and acknowledgements go on.
  */
 public final class ClientConnectionHandler extends SimpleChannelInboundHandler<Frame> implements DeliveryTarget {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
@@ -143,7 +145,7 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                 ok(rid);
                 break;
             case COMMIT:
-                reply(rid, connection.commit(((Frame.SessionCommand) frame).sessionId()));
+                reply(rid, connection.commit(((Frame.SessionCommand) frame).sessionId()).thenCompose(v -> broker.memoryAvailable()));
                 break;
             case ROLLBACK:
             case RECOVER: {
@@ -208,19 +210,19 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
     }
 
     private void send(Frame.Send f) {
-        CompletableFuture<Void> done = connection.send(f.sessionId(), f.message());
-        if (done.isDone()) {
-            reply(f.requestId(), done);
-            return;
-        }
-        if (unconfirmedSends.incrementAndGet() >= MAX_UNCONFIRMED_SENDS) {
-            channel.config().setAutoRead(false);
-        }
-        done.whenComplete((v, e) -> {
-            if (unconfirmedSends.decrementAndGet() < MAX_UNCONFIRMED_SENDS / 2 && !channel.config().isAutoRead()) {
-                channel.config().setAutoRead(true);
+        CompletableFuture<Void> stored = connection.send(f.sessionId(), f.message());
+        // over the memory limit the confirmation waits, so the producer's window fills and it stops
+        CompletableFuture<Void> done = f.requestId() == 0 ? stored : stored.thenCompose(v -> broker.memoryAvailable());
+        if (!stored.isDone()) {
+            if (unconfirmedSends.incrementAndGet() >= MAX_UNCONFIRMED_SENDS) {
+                channel.config().setAutoRead(false);
             }
-        });
+            stored.whenComplete((v, e) -> {
+                if (unconfirmedSends.decrementAndGet() < MAX_UNCONFIRMED_SENDS / 2 && !channel.config().isAutoRead()) {
+                    channel.config().setAutoRead(true);
+                }
+            });
+        }
         reply(f.requestId(), done);
     }
 
