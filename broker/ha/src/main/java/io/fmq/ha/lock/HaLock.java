@@ -1,0 +1,76 @@
+package io.fmq.ha.lock;
+
+import java.util.Optional;
+
+/**
+ * The lock that decides which server of an HA pair may be active: only the holder may serve
+ * clients, so at most one server is active even when the HA link between them is broken.
+ *
+ * <p>Contract, shared by every implementation (see {@code HaLockContractTest}):
+ * <ul>
+ *   <li>at most one holder at a time, across threads, holders in one process and processes;</li>
+ *   <li>{@link #tryAcquire(long)} never waits for the lock: it returns {@code false} at once when
+ *       someone else holds it;</li>
+ *   <li>{@link #verify()} answers "can I still prove that I hold it?" and errs on the side of
+ *       {@code false}: any doubt (an I/O error, a replaced lock file, a record naming someone
+ *       else) counts as a lost lock, and the caller must stop serving;</li>
+ *   <li>{@link #release()} is idempotent; after it another holder can acquire the lock and this
+ *       one can acquire it again;</li>
+ *   <li>{@link #identity()} is created once with the lock (file) and never changes, so two peers
+ *       can tell whether they point at the same lock.</li>
+ * </ul>
+ * Implementations are safe for use from several threads, though the HA controller is expected to
+ * call them from its one thread.
+ */
+public interface HaLock extends AutoCloseable {
+
+    /**
+     * Tries once to take the lock, without waiting.
+     *
+     * @param epoch the epoch of the period of activity this acquisition starts; recorded with the
+     *              holder so the peer and an operator can see it
+     * @return {@code true} if this holder now holds the lock (also when it already held it and
+     *         still can prove so; the recorded epoch is then updated), {@code false} if someone
+     *         else holds it
+     * @throws LockFileException if the lock cannot be used at all (missing folder, no permission,
+     *                           not a lock file, the lock's storage unreachable); the caller treats
+     *                           it as "lock not obtained" and reports the message
+     */
+    boolean tryAcquire(long epoch);
+
+    /**
+     * Checks, without waiting for anyone, that this holder still holds the lock. Never throws:
+     * any failure to prove it returns {@code false} (and is logged with its reason).
+     */
+    boolean verify();
+
+    /** Whether this holder believes it holds the lock, without checking the storage again. */
+    boolean isHeld();
+
+    /** Gives the lock up if held; does nothing otherwise. Never throws. */
+    void release();
+
+    /**
+     * The lock's identity, created once with the lock and never changed. Reading it creates the
+     * lock file if it does not exist yet, so it is also the start-up check that the lock is usable.
+     *
+     * @throws LockFileException if the lock cannot be created or read, with what to do about it
+     */
+    LockIdentity identity();
+
+    /**
+     * The holder recorded by the last successful {@link #tryAcquire(long)} of anyone, or empty if
+     * nobody ever acquired the lock. The record stays after a release or a crash: whether the lock
+     * is held right now only {@code tryAcquire} can tell.
+     *
+     * @throws LockFileException if the lock cannot be read
+     */
+    Optional<LockHolder> lastHolder();
+
+    /** Where the lock lives, for messages: the lock file's path, or a name for an in-memory lock. */
+    String location();
+
+    /** Releases the lock and frees the resources behind this holder; it cannot be used afterwards. */
+    @Override
+    void close();
+}
