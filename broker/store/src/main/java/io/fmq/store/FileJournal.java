@@ -43,7 +43,7 @@ public final class FileJournal implements Journal {
     public static final long DEFAULT_SEGMENT_SIZE = 32L * 1024 * 1024;
     private static final int MAX_BATCH = 4096;
     private static final int BUFFER_SIZE = 1024 * 1024;
-    private static final Pending CLOSE = new Pending(null, null, null, false);
+    private static final Pending CLOSE = new Pending(null, null, null, false, null);
 
     private final Path dir;
     private final Path journalDir;
@@ -59,8 +59,19 @@ public final class FileJournal implements Journal {
     private volatile boolean closed;
     private FileChannel channel; // the last segment's, owned by the writer thread after open
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    /** Replication's view of the writes; owned by the writer thread (changed only through commands). */
+    private JournalTap tap;
 
-    private record Pending(RecordType type, byte[] payload, CompletableFuture<Long> future, boolean force) {
+    /** An append, or (type null) a command the writer thread runs between batches. */
+    private record Pending(RecordType type, byte[] payload, CompletableFuture<Long> future, boolean force, Runnable command) {
+    }
+
+    /** A segment file as it was at a {@link #attachTap} point: its name, path and size then. */
+    public record SegmentSnapshot(long firstSequence, Path path, long size) {
+    }
+
+    /** The journal at the moment a tap was attached: what a replica must copy before the tap's calls. */
+    public record TapPoint(List<SegmentSnapshot> segments, long lastSequence, long epoch) {
     }
 
     /** A segment file and how far it is durable (its size for sealed segments). */
@@ -216,9 +227,45 @@ public final class FileJournal implements Journal {
         } else if (closed) {
             future.completeExceptionally(new IOException("the journal is closed"));
         } else {
-            queue.add(new Pending(type, payload, future, force));
+            queue.add(new Pending(type, payload, future, force, null));
         }
         return future;
+    }
+
+    /** Runs {@code command} on the writer thread between batches and waits for it. */
+    private void onWriter(Runnable command) throws IOException {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (closed) {
+            throw new IOException("the journal is closed");
+        }
+        queue.add(new Pending(null, null, done, false, () -> {
+            command.run();
+            done.complete(0L);
+        }));
+        await(done);
+    }
+
+    /**
+     * Starts handing every write to {@code newTap} and returns the journal as it is at that instant: the segment
+     * files and their sizes. A replica that copies those bytes and then applies the tap's calls is an exact copy.
+     * Replaces any tap attached before.
+     */
+    public TapPoint attachTap(JournalTap newTap) throws IOException {
+        TapPoint[] point = new TapPoint[1];
+        onWriter(() -> {
+            tap = newTap;
+            List<SegmentSnapshot> list = new ArrayList<>();
+            for (Segment s : segments) {
+                list.add(new SegmentSnapshot(s.firstSequence, s.path, s.size));
+            }
+            point[0] = new TapPoint(List.copyOf(list), lastSequence, meta.epoch());
+        });
+        return point[0];
+    }
+
+    /** Stops handing writes to the tap; appends are confirmed on the local disk alone from now on. */
+    public void detachTap() throws IOException {
+        onWriter(() -> tap = null);
     }
 
     private void writeLoop() {
@@ -232,33 +279,69 @@ public final class FileJournal implements Journal {
             }
             queue.drainTo(batch, MAX_BATCH);
             closing = batch.remove(CLOSE);
-            if (batch.isEmpty()) {
-                continue;
+            // appends are written in runs; a command runs in its place between them (so a tap it attaches
+            // sees exactly the writes after its snapshot)
+            List<Pending> run = new ArrayList<>();
+            for (Pending p : batch) {
+                if (p.command() == null) {
+                    run.add(p);
+                    continue;
+                }
+                closing |= writeRun(run);
+                run = new ArrayList<>();
+                try {
+                    p.command().run();
+                } catch (RuntimeException e) {
+                    p.future().completeExceptionally(e);
+                }
             }
-            IOException failed = failure;
-            if (failed != null) {
-                // queued in the instant before the failure became visible: never write after a write error
-                batch.forEach(p -> p.future().completeExceptionally(failed));
-                batch.clear();
-                continue;
-            }
-            long[] sequences = new long[batch.size()];
-            try {
-                write(batch, sequences);
-            } catch (IOException | RuntimeException e) {
-                IOException io = e instanceof IOException ? (IOException) e : new IOException(e);
-                failure = io;
-                batch.forEach(p -> p.future().completeExceptionally(io));
-                closing |= failQueued(io);
-                batch.clear();
-                continue;
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).future().complete(sequences[i]);
-            }
+            closing |= writeRun(run);
             batch.clear();
         }
         failQueued(new IOException("the journal is closed"));
+    }
+
+    /** Writes one run of appends and confirms them; returns whether a close request was seen after a failure. */
+    private boolean writeRun(List<Pending> run) {
+        if (run.isEmpty()) {
+            return false;
+        }
+        IOException failed = failure;
+        if (failed != null) {
+            // queued in the instant before the failure became visible: never write after a write error
+            run.forEach(p -> p.future().completeExceptionally(failed));
+            return false;
+        }
+        long[] sequences = new long[run.size()];
+        try {
+            write(run, sequences);
+        } catch (IOException | RuntimeException e) {
+            IOException io = e instanceof IOException ? (IOException) e : new IOException(e);
+            failure = io;
+            run.forEach(p -> p.future().completeExceptionally(io));
+            return failQueued(io);
+        }
+        complete(run, sequences, tap == null ? null : tap.durable(lastSequence));
+        return false;
+    }
+
+    /** Confirms a written run: at once, or once the replica has it too. */
+    private static void complete(List<Pending> run, long[] sequences, CompletableFuture<Void> replicated) {
+        if (replicated == null || replicated.isDone() && !replicated.isCompletedExceptionally()) {
+            for (int i = 0; i < run.size(); i++) {
+                run.get(i).future().complete(sequences[i]);
+            }
+            return;
+        }
+        replicated.whenComplete((v, e) -> {
+            for (int i = 0; i < run.size(); i++) {
+                if (e == null) {
+                    run.get(i).future().complete(sequences[i]);
+                } else {
+                    run.get(i).future().completeExceptionally(e);
+                }
+            }
+        });
     }
 
     /** Fails everything queued; returns whether a close request was among it (it must not be lost). */
@@ -283,19 +366,26 @@ public final class FileJournal implements Journal {
             Pending p = batch.get(i);
             int recordSize = RecordCodec.encodedSize(p.payload());
             if (size + buffer.position() + recordSize > segmentSize && size + buffer.position() > RecordCodec.SEGMENT_HEADER_SIZE) {
-                flush();
+                flush(tail, seq);
                 channel.force(false);
                 tail.size = channel.position();
                 tail = newSegment(seq + 1);
                 size = tail.size;
             }
+            if (p.type() == RecordType.EPOCH && tap != null && p.payload().length == 8) {
+                flush(tail, seq);
+                tap.epochChanged(ByteBuffer.wrap(p.payload()).getLong());
+            }
             seq++;
             if (recordSize > buffer.remaining()) {
-                flush();
+                flush(tail, seq - 1);
                 if (recordSize > buffer.capacity()) {
                     ByteBuffer big = ByteBuffer.allocate(recordSize);
                     RecordCodec.writeRecord(big, seq, p.type(), p.payload());
                     big.flip();
+                    if (tap != null) {
+                        tap.written(tail.firstSequence, channel.position(), big.duplicate(), seq);
+                    }
                     while (big.hasRemaining()) {
                         channel.write(big);
                     }
@@ -306,7 +396,7 @@ public final class FileJournal implements Journal {
             RecordCodec.writeRecord(buffer, seq, p.type(), p.payload());
             sequences[i] = seq;
         }
-        flush();
+        flush(tail, seq);
         if (force) {
             channel.force(false);
         }
@@ -314,8 +404,12 @@ public final class FileJournal implements Journal {
         lastSequence = seq;
     }
 
-    private void flush() throws IOException {
+    /** Writes the buffer (whole records up to {@code upTo}) to the tail segment, showing it to the tap first. */
+    private void flush(Segment tail, long upTo) throws IOException {
         buffer.flip();
+        if (tap != null && buffer.hasRemaining()) {
+            tap.written(tail.firstSequence, channel.position(), buffer.duplicate(), upTo);
+        }
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
@@ -331,6 +425,9 @@ public final class FileJournal implements Journal {
         ByteBuffer header = ByteBuffer.allocate(RecordCodec.SEGMENT_HEADER_SIZE);
         RecordCodec.writeSegmentHeader(header, meta.epoch(), firstSequence);
         header.flip();
+        if (tap != null) {
+            tap.written(firstSequence, 0, header.duplicate(), firstSequence - 1);
+        }
         while (header.hasRemaining()) {
             channel.write(header);
         }
@@ -430,9 +527,19 @@ public final class FileJournal implements Journal {
             for (CompletableFuture<Long> f : copies) {
                 await(f);
             }
-            segments.remove(s);
-            Files.deleteIfExists(s.path);
-            forceDirectory(journalDir);
+            // deleted on the writer thread, so that a tap sees the deletion in order with the writes
+            onWriter(() -> {
+                segments.remove(s);
+                try {
+                    Files.deleteIfExists(s.path);
+                    forceDirectory(journalDir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (tap != null) {
+                    tap.deleted(s.firstSequence);
+                }
+            });
             deleted++;
             copied += keep.size();
             reclaimed += s.size - liveBytes[0];
@@ -478,6 +585,9 @@ public final class FileJournal implements Journal {
             Throwable c = e.getCause();
             if (c instanceof IOException) {
                 throw (IOException) c;
+            }
+            if (c instanceof UncheckedIOException) {
+                throw ((UncheckedIOException) c).getCause();
             }
             throw new UncheckedIOException(new IOException(c));
         }
