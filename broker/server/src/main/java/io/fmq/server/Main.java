@@ -86,6 +86,19 @@ public final class Main {
             Thread.currentThread().interrupt();
             closeQuietly(profileLock);
             return StartupException.FAILED;
+        } catch (RuntimeException e) {
+            // a fault of the server itself: one sentence on the console, the details in the log
+            String message = "Server not started: an internal error stopped the start (" + e + "). Nothing was left running; "
+                    + "the log has the details.";
+            if (loggingReady) {
+                org.slf4j.LoggerFactory.getLogger(Main.class).error(message);
+                org.slf4j.LoggerFactory.getLogger(Main.class).debug("Details of the failed start", e);
+                Logging.shutdown();
+            } else {
+                err.println(message);
+            }
+            closeQuietly(profileLock);
+            return StartupException.FAILED;
         }
         SignalHandlers.install(server::stopAsync);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "fmq-shutdown-hook"));
@@ -96,7 +109,7 @@ public final class Main {
             server.stop();
         }
         Logging.shutdown();
-        return 0;
+        return server.failed() ? StartupException.FAILED : 0;
     }
 
     static java.util.function.Predicate<io.fmq.protocol.WireMessage> compileSelector(String text)
@@ -147,8 +160,10 @@ public final class Main {
                     + profile.haManager().activeLockReAcquisitionInterval().toMillis() + " ms, passive lock "
                     + profile.haManager().passiveLockAcquisitionInterval().toMillis() + " ms, max wait "
                     + profile.haManager().maxWaitTimeout().toMillis() + " ms");
-            console.plain("HA layer not active in this build: this server runs as a single server and does not "
-                    + "contact its backup.");
+            if (profile.haMode() == HaMode.SHARED) {
+                console.plain("Shared HA is not active in this build: this server runs as a single server on the shared "
+                        + "store, and a second server is refused while it holds the store.");
+            }
         }
     }
 

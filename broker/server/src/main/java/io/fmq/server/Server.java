@@ -11,13 +11,21 @@ import io.fmq.server.jmx.JmxConnector;
 import io.fmq.server.jmx.MessagingMBeans;
 import io.fmq.server.jmx.ProfileAuthenticator;
 import io.fmq.server.jmx.ServerControl;
-import io.fmq.server.net.ClientAcceptor;
+import io.fmq.ha.gateway.TcpGatewayProbe;
+import io.fmq.ha.lock.FileHaLock;
+import io.fmq.ha.lock.LockFileException;
+import io.fmq.ha.lock.LockIdentity;
+import io.fmq.ha.lock.LockOwner;
+import io.fmq.ha.pair.PairSettings;
+import io.fmq.ha.state.HaStateMachine;
+import io.fmq.ha.state.HaTimings;
+import io.fmq.management.HaStatusMXBean;
+import io.fmq.profile.HaMode;
 import io.fmq.server.broker.Broker;
-import io.fmq.server.net.ClientChannelInitializer;
-import io.fmq.store.Journal;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import io.fmq.server.ha.HaController;
+import io.fmq.server.ha.HaLinks;
+import io.fmq.server.ha.HaStatusBean;
+import io.fmq.server.ha.HaStore;
 import io.fmq.server.net.PortInUseException;
 import io.fmq.store.CorruptJournalException;
 import io.fmq.store.FileJournal;
@@ -48,8 +56,10 @@ import org.slf4j.LoggerFactory;
  * them in reverse. A failure part-way through start stops what was started, so a refused start
  * leaves no port bound, no lock held and no thread running.
  *
- * <p>Start order: profile lock, store lock, journal (recovered), broker (state replayed from the journal,
- * compaction scheduled, messaging MBeans), server MBeans, JMX connector (RMI port), client acceptor (client port).
+ * <p>Start order: profile lock, store lock, journal (recovered), server MBeans, JMX connector (RMI port), then
+ * either the messaging service (broker replayed from the journal, compaction, messaging MBeans, client port) or,
+ * for a replicated-HA profile, the HA layer (lock file, HA channel, controller), which starts and stops the
+ * messaging service as the server becomes active or passive.
  */
 public final class Server {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -89,10 +99,10 @@ public final class Server {
     private volatile JmxConnector jmx;
     private volatile ServerControl control;
     private volatile FileJournal journal;
-    private volatile Broker broker;
+    private volatile MessagingService messaging;
+    private volatile HaStore haStore;
+    private volatile boolean failed;
     private final Broker.SelectorCompiler selectorCompiler;
-    /** The longest heartbeat interval the server agrees to on client connections. */
-    static final int CLIENT_HEARTBEAT_MILLIS = 30_000;
 
     public Server(Settings settings, MBeanServer mbeans, Clock clock, LongSupplier nanoTime, ConsoleLog console,
                   Broker.SelectorCompiler selectorCompiler) {
@@ -122,10 +132,15 @@ public final class Server {
             started.push(lock(settings.storeDir().resolve("store.lock"), settings.owner(clock.instant()),
                     "data store " + settings.storeDir()));
             openJournal();
-            openBroker();
             registerMBeans();
             startJmx();
-            startClientAcceptor();
+            if (profile.haMode() == HaMode.REPLICATED) {
+                startReplicatedHa();
+            } else {
+                started.push(journal);
+                startMessaging(journal);
+                started.push(this::stopMessaging);
+            }
             changeState(State.RUNNING);
             LOG.info("Server started: profile {}, client port {}, RMI port {}", profile.name(),
                     profile.connectionManager().serverPort(), profile.rmiConnector().rmiServerPort());
@@ -151,49 +166,106 @@ public final class Server {
         }
     }
 
-    private void openBroker() throws StartupException {
-        try {
-            Profile.Messaging m = settings.profile().messaging();
-            long memoryLimit = m.memoryLimitMb() > 0 ? m.memoryLimitMb() * 1024L * 1024L : Runtime.getRuntime().maxMemory() / 4;
-            broker = Broker.open(journal, clock, new Broker.Settings(m.maxDeliveryAttempts(), m.autoCreateDestinations(),
-                    memoryLimit, settings.version()), selectorCompiler);
-        } catch (IOException | RuntimeException e) {
-            throw new StartupException(StartupException.FAILED, "Cannot restore the broker's state from the data store in "
-                    + settings.storeDir() + ": " + e.getMessage(), e);
-        }
-        started.push(broker::close);
-        ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fmq-compactor");
-            t.setDaemon(true);
-            return t;
-        });
-        compactor.scheduleWithFixedDelay(() -> {
-            try {
-                Journal.CompactionResult r = broker.compact();
-                if (r.segmentsDeleted() > 0) {
-                    LOG.info("Data store compacted: {} segment(s) deleted, {} record(s) copied, {} bytes reclaimed",
-                            r.segmentsDeleted(), r.recordsCopied(), r.bytesReclaimed());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Data store compaction failed: {}", e.toString());
-            }
-        }, 30, 30, TimeUnit.SECONDS);
-        started.push(compactor::shutdownNow);
-        MessagingMBeans messaging = new MessagingMBeans(mbeans, broker, () -> journal.stats().bytes());
-        messaging.start();
-        started.push(messaging);
+    private void startMessaging(FileJournal j) throws StartupException, InterruptedException {
+        messaging = MessagingService.start(settings.profile(), settings.storeDir(), j, clock, mbeans, settings.version(),
+                selectorCompiler, console);
     }
 
-    /** The messaging core; null before start. */
+    private void stopMessaging() {
+        MessagingService m = messaging;
+        messaging = null;
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** Replicated HA: the lock file, the gateway check, the HA channel and the controller that decides when to serve. */
+    private void startReplicatedHa() throws StartupException, InterruptedException {
+        Profile profile = settings.profile();
+        Path lockPath = profile.haCommon().lockFile().orElseThrow();
+        FileHaLock haLock = new FileHaLock(lockPath, LockOwner.ofThisProcess(profile.name()), clock);
+        LockIdentity lockIdentity;
+        try {
+            lockIdentity = haLock.identity();
+        } catch (LockFileException e) {
+            haLock.close();
+            throw new StartupException(StartupException.FAILED, "Cannot use the lock file " + lockPath + " (FMQGroup.LockFile in "
+                    + profile.configFile() + "): " + e.getMessage());
+        }
+        started.push(haLock);
+        HaStore store = new HaStore(settings.storeDir(), journal, this::reportRecovery);
+        haStore = store;
+        started.push(store);
+        Profile.HaCommon common = profile.haCommon();
+        Profile.HaManager manager = profile.haManager();
+        HaTimings timings = new HaTimings(common.pingInterval(), manager.activeLockReAcquisitionInterval(),
+                manager.passiveLockAcquisitionInterval(), manager.maxWaitTimeout(), common.socketCreationTimeout());
+        PairSettings pair = new PairSettings(manager.activeLockReAcquisitionInterval(), manager.passiveLockAcquisitionInterval(),
+                common.pingInterval(), common.gatewayServerIpAddress(), common.gatewayServerPort(), lockIdentity.toString(),
+                lockPath.toString(), profile.haMode().configValue());
+        String role = manager.primary() ? "Primary" : "Secondary";
+        HaStatusBean bean = new HaStatusBean();
+        HaController controller = new HaController(new HaController.Identity(role, manager.primary(), profile.name(), pair.toMap()),
+                new HaStateMachine(timings, manager.primary()), haLock,
+                new TcpGatewayProbe(common.gatewayServerIpAddress(), common.gatewayServerPort(), common.socketCreationTimeout()),
+                store, new HaController.ServingRole() {
+                    @Override
+                    public void start(FileJournal j) throws Exception {
+                        startMessaging(j);
+                    }
+
+                    @Override
+                    public void stop() {
+                        stopMessaging();
+                    }
+                }, console, nanoTime, clock, this::fail, bean::transition);
+        bean.attach(controller);
+        register(ObjectNames.HA_STATUS, new DescribedMXBean<>(bean, HaStatusMXBean.class));
+        HaLinks links;
+        try {
+            links = HaLinks.start(new HaLinks.Settings(common.port(), common.backupHaIpAddress(), common.backupHaPort(),
+                    manager.primary(), profile.haConnectionManager().nagleAlgo(), common.socketCreationTimeout(),
+                    profile.haConnectionManager().socketInitializationTimeout(), common.pingInterval()), controller::hello, controller);
+        } catch (PortInUseException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot start: the HA port " + common.port() + " (FMQGroup.Port in "
+                    + profile.configFile() + ") is already in use by another program. Stop that program or set another "
+                    + "FMQGroup.Port (and the peer's FMQGroup.BackupHAPort).");
+        }
+        started.push(links);
+        started.push(controller);
+        controller.start(links);
+    }
+
+    private void reportRecovery(RecoveryReport r) {
+        for (String repair : r.repairs()) {
+            LOG.warn("Data store repaired: {}", repair);
+        }
+        LOG.info("Data store opened: {} records in {} segment(s), last sequence {}, epoch {}", r.records(), r.segments(),
+                r.lastSequence(), r.epoch());
+    }
+
+    /** Stops the server because it cannot go on (e.g. the HA pair refused to form); the process exits with status 1. */
+    public void fail(String message) {
+        LOG.error("Stopping the server: {}", message);
+        failed = true;
+        stopAsync();
+    }
+
+    /** Whether the server stopped because of {@link #fail}. */
+    public boolean failed() {
+        return failed;
+    }
+
+    /** The messaging core; null while this server does not serve clients. */
     public Broker broker() {
-        return broker;
+        MessagingService m = messaging;
+        return m == null ? null : m.broker();
     }
 
     private void openJournal() throws StartupException {
         try {
             FileJournal opened = FileJournal.open(settings.storeDir());
             journal = opened;
-            started.push(opened);
             RecoveryReport r = opened.recoveryReport();
             for (String repair : r.repairs()) {
                 LOG.warn("Data store repaired: {}", repair);
@@ -208,9 +280,10 @@ public final class Server {
         }
     }
 
-    /** The server's journal; null before start. */
+    /** The server's journal; null before start, and in an HA pair while the store follows the peer. */
     public FileJournal journal() {
-        return journal;
+        HaStore store = haStore;
+        return store != null ? store.openJournal() : journal;
     }
 
     private void registerMBeans() throws StartupException {
@@ -262,23 +335,6 @@ public final class Server {
         started.push(jmx);
         console.plain("RMIConnectorServer started at: " + jmx.url());
         console.plain("RMIConnectorServer Listening Port: " + port);
-    }
-
-    private void startClientAcceptor() throws StartupException, InterruptedException {
-        Profile profile = settings.profile();
-        int port = profile.connectionManager().serverPort();
-        ClientAcceptor acceptor;
-        try {
-            acceptor = ClientAcceptor.bind(port, new ClientChannelInitializer(broker, profile.configLoader().pingEnabled(),
-                    CLIENT_HEARTBEAT_MILLIS, settings.version()));
-        } catch (PortInUseException e) {
-            throw new StartupException(StartupException.FAILED, "Cannot start: the client port " + port + " (ServerPort in "
-                    + profile.configFile() + ") is already in use by another program. Stop that program or set another "
-                    + "ServerPort (and the peer's FMQGroup.BackupServerPort).");
-        }
-        started.push(acceptor);
-        console.plain("Max Memory Allocated to the Server : " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB.");
-        console.plain("Server accepting connections at tcp://0.0.0.0:" + acceptor.localAddress().getPort());
     }
 
     /** Starts {@link #stop()} on its own thread, so that a JMX call asking for it can return first. */

@@ -491,8 +491,16 @@ public final class FileJournal implements Journal {
 
     @Override
     public long beginEpoch() throws IOException {
+        return beginEpoch(0);
+    }
+
+    /**
+     * Starts a new epoch that is at least {@code atLeast} (an HA pair takes the highest epoch either server or the
+     * lock has seen, plus one) and always above the current one; returns it once durable.
+     */
+    public long beginEpoch(long atLeast) throws IOException {
         synchronized (epochLock) {
-            long next = meta.epoch() + 1;
+            long next = Math.max(meta.epoch() + 1, atLeast);
             meta = meta.withEpoch(next);
             meta.write(dir);
             await(append(RecordType.EPOCH, ByteBuffer.allocate(8).putLong(next).array()));

@@ -40,6 +40,7 @@ public final class ReplicationSink implements AutoCloseable {
     private final BlockingQueue<ReplicationMessage> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile long lastSequence;
+    private volatile long bytesApplied;
     private volatile boolean synced;
     private volatile IOException failure;
 
@@ -74,6 +75,11 @@ public final class ReplicationSink implements AutoCloseable {
     /** The last sequence durable here. */
     public long lastSequence() {
         return lastSequence;
+    }
+
+    /** Bytes written to the store since it was opened (progress of a resynchronisation). */
+    public long bytesApplied() {
+        return bytesApplied;
     }
 
     /** The epoch this store holds. */
@@ -117,6 +123,7 @@ public final class ReplicationSink implements AutoCloseable {
         for (ReplicationMessage m : burst) {
             if (m instanceof SegmentWrite w) {
                 replica.write(w.segment(), w.offset(), ByteBuffer.wrap(w.bytes()));
+                bytesApplied += w.bytes().length;
                 last = Math.max(last, w.lastSequence());
             } else if (m instanceof SegmentDelete d) {
                 replica.delete(d.segment());

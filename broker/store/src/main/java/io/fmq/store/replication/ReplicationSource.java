@@ -251,6 +251,13 @@ public final class ReplicationSource implements JournalTap {
         }
     }
 
+    /** Bytes of the store copied so far by the resynchronisation (its progress). */
+    public long bytesCopied() {
+        synchronized (lock) {
+            return bytesCopied;
+        }
+    }
+
     /** Whether the passive has confirmed the resynchronisation. */
     public boolean inSync() {
         synchronized (lock) {

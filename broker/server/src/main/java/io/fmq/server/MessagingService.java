@@ -1,0 +1,127 @@
+package io.fmq.server;
+
+import io.fmq.profile.Profile;
+import io.fmq.server.broker.Broker;
+import io.fmq.server.jmx.MessagingMBeans;
+import io.fmq.server.net.ClientAcceptor;
+import io.fmq.server.net.ClientChannelInitializer;
+import io.fmq.server.net.PortInUseException;
+import io.fmq.store.FileJournal;
+import io.fmq.store.Journal;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The part of a server that serves clients: the broker restored from the journal, its compaction, its MBeans and
+ * the client port. A standalone server runs it from start to stop; a server of an HA pair runs it only while it
+ * is the one serving (ACTIVE_SYNC, ACTIVE, STANDALONE) and stops it the moment it must not.
+ */
+final class MessagingService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MessagingService.class);
+    /** The longest heartbeat interval the server agrees to on client connections. */
+    static final int CLIENT_HEARTBEAT_MILLIS = 30_000;
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Broker broker;
+    private final ClientAcceptor acceptor;
+
+    private MessagingService(Broker broker, ClientAcceptor acceptor, Deque<AutoCloseable> parts) {
+        this.broker = broker;
+        this.acceptor = acceptor;
+        this.started.addAll(parts);
+    }
+
+    /** Restores the broker from {@code journal} and opens the client port. On failure nothing is left running. */
+    static MessagingService start(Profile profile, Path storeDir, FileJournal journal, Clock clock, MBeanServer mbeans,
+                                  String version, Broker.SelectorCompiler selectors, ConsoleLog console)
+            throws StartupException, InterruptedException {
+        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        try {
+            Broker broker;
+            try {
+                Profile.Messaging m = profile.messaging();
+                long memoryLimit = m.memoryLimitMb() > 0 ? m.memoryLimitMb() * 1024L * 1024L : Runtime.getRuntime().maxMemory() / 4;
+                broker = Broker.open(journal, clock, new Broker.Settings(m.maxDeliveryAttempts(), m.autoCreateDestinations(),
+                        memoryLimit, version), selectors);
+            } catch (IOException | RuntimeException e) {
+                throw new StartupException(StartupException.FAILED, "Cannot restore the broker's state from the data store in "
+                        + storeDir + ": " + e.getMessage(), e);
+            }
+            parts.push(broker::close);
+            ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fmq-compactor");
+                t.setDaemon(true);
+                return t;
+            });
+            compactor.scheduleWithFixedDelay(() -> compact(broker), 30, 30, TimeUnit.SECONDS);
+            parts.push(compactor::shutdownNow);
+            MessagingMBeans messaging = new MessagingMBeans(mbeans, broker, () -> journal.stats().bytes());
+            messaging.start();
+            parts.push(messaging);
+
+            int port = profile.connectionManager().serverPort();
+            ClientAcceptor acceptor;
+            try {
+                acceptor = ClientAcceptor.bind(port, new ClientChannelInitializer(broker, profile.configLoader().pingEnabled(),
+                        CLIENT_HEARTBEAT_MILLIS, version));
+            } catch (PortInUseException e) {
+                throw new StartupException(StartupException.FAILED, "Cannot start: the client port " + port + " (ServerPort in "
+                        + profile.configFile() + ") is already in use by another program. Stop that program or set another "
+                        + "ServerPort (and the peer's FMQGroup.BackupServerPort).");
+            }
+            parts.push(acceptor);
+            console.plain("Max Memory Allocated to the Server : " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB.");
+            console.plain("Server accepting connections at tcp://0.0.0.0:" + acceptor.localAddress().getPort());
+            return new MessagingService(broker, acceptor, parts);
+        } catch (StartupException | InterruptedException | RuntimeException e) {
+            closeAll(parts);
+            throw e;
+        }
+    }
+
+    private static void compact(Broker broker) {
+        try {
+            Journal.CompactionResult r = broker.compact();
+            if (r.segmentsDeleted() > 0) {
+                LOG.info("Data store compacted: {} segment(s) deleted, {} record(s) copied, {} bytes reclaimed",
+                        r.segmentsDeleted(), r.recordsCopied(), r.bytesReclaimed());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Data store compaction failed: {}", e.toString());
+        }
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    int clientPort() {
+        return acceptor.localAddress().getPort();
+    }
+
+    /** Closes the client port (and every client connection), then the MBeans, compaction and the broker. */
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

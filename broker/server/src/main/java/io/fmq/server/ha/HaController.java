@@ -1,0 +1,671 @@
+package io.fmq.server.ha;
+
+import io.fmq.ha.gateway.GatewayProbe;
+import io.fmq.ha.gateway.GatewayStatus;
+import io.fmq.ha.lock.HaLock;
+import io.fmq.ha.lock.LockFileException;
+import io.fmq.ha.lock.LockHolder;
+import io.fmq.ha.pair.PairSettingsCheck;
+import io.fmq.ha.pair.PairSettingsMismatchMessage;
+import io.fmq.ha.pair.SettingDifference;
+import io.fmq.ha.state.HaAction;
+import io.fmq.ha.state.HaDecision;
+import io.fmq.ha.state.HaEvent;
+import io.fmq.ha.state.HaInputs;
+import io.fmq.ha.state.HaState;
+import io.fmq.ha.state.HaStateMachine;
+import io.fmq.ha.state.HaStatus;
+import io.fmq.ha.state.LockView;
+import io.fmq.ha.state.PeerView;
+import io.fmq.ha.state.RepositoryPosition;
+import io.fmq.server.ConsoleLog;
+import io.fmq.store.FileJournal;
+import io.fmq.store.replication.ReplicationMessage;
+import io.fmq.store.replication.ReplicationSink;
+import io.fmq.store.replication.ReplicationSource;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the {@link HaStateMachine} of a server in a replicated pair: the one thread that feeds it events (link up
+ * and down, peer broadcasts, lock and gateway results, synchronisation progress, ticks) and carries out the actions
+ * it decides (take, verify or release the lock, raise the epoch, start or stop serving clients, resynchronise,
+ * broadcast). The machine decides; this class only does.
+ */
+public final class HaController implements HaLinks.Listener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
+    /** A position no store reaches: what a peer that confirms work alone (ACTIVE_SYNC) may have confirmed. */
+    static final RepositoryPosition UNKNOWN_CONFIRMED = new RepositoryPosition(Long.MAX_VALUE, Long.MAX_VALUE);
+
+    /** Starting and stopping the client-serving part of the server. */
+    public interface ServingRole {
+        void start(FileJournal journal) throws Exception;
+
+        void stop();
+    }
+
+    /** What the controller tells the outside (JMX notifications). */
+    public interface Observer {
+        void transition(HaState from, HaState to, String cause);
+    }
+
+    /** Fixed facts about this server. */
+    public record Identity(String role, boolean primary, String name, Map<String, String> pairSettings) {
+    }
+
+    private final Identity identity;
+    private final HaStateMachine machine;
+    private final HaLock lock;
+    private final GatewayProbe gateway;
+    private final HaStore store;
+    private final ServingRole serving;
+    private final ConsoleLog console;
+    private final LongSupplier nanoTime;
+    private final Clock clock;
+    private final Consumer<String> fatal;
+    private final Observer observer;
+    private final ScheduledExecutorService thread;
+    private final ExecutorService copier;
+
+    // controller-thread state (volatile where JMX reads it)
+    private volatile HaStatus status = HaStatus.NOT_STARTED;
+    private volatile PeerView peer = PeerView.UNKNOWN;
+    private volatile LockView lockView = LockView.notHeld(0);
+    private volatile boolean gatewayReachable = true;
+    private volatile Instant lastTransition;
+    private volatile String lastCause = "";
+    private volatile boolean servingClients;
+    private volatile HaLinks links;
+    private volatile HaLinks.Link link;
+    private HaLinks.LossCause lastLoss;
+    private volatile ReplicationSource source;
+    private volatile ReplicationMessage.SyncRequest pendingSyncRequest;
+    private boolean awaitingSyncRequest;
+    private long lastProgress = -1;
+    private volatile long resyncBytes;
+    private volatile boolean stopped;
+
+    public HaController(Identity identity, HaStateMachine machine, HaLock lock, GatewayProbe gateway, HaStore store,
+                        ServingRole serving, ConsoleLog console, LongSupplier nanoTime, Clock clock, Consumer<String> fatal,
+                        Observer observer) {
+        this.identity = identity;
+        this.machine = machine;
+        this.lock = lock;
+        this.gateway = gateway;
+        this.store = store;
+        this.serving = serving;
+        this.console = console;
+        this.nanoTime = nanoTime;
+        this.clock = clock;
+        this.fatal = fatal;
+        this.observer = observer;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fmq-ha-controller"));
+        this.copier = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fmq-ha-resync");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the machine (WAITING) and its ticks; {@code links} is the HA channel, started by the caller. */
+    public void start(HaLinks startedLinks) {
+        this.links = startedLinks;
+        submit(HaEvent.START);
+        long tick = machine.timings().tickIntervalNanos();
+        thread.scheduleAtFixedRate(() -> handle(HaEvent.TICK), tick, tick, TimeUnit.NANOSECONDS);
+    }
+
+    /** This server's HELLO for a new HA connection. */
+    public HaFrame.Hello hello() {
+        RepositoryPosition p = store.position();
+        HaStatus s = status;
+        return new HaFrame.Hello(HaFrame.VERSION, identity.primary(), identity.name(), identity.pairSettings(),
+                s.state().name(), s.previous().name(), p.epoch(), p.sequence(), s.state() != HaState.ACTIVE_SYNC);
+    }
+
+    private void submit(HaEvent event) {
+        if (!stopped) {
+            thread.execute(() -> handle(event));
+        }
+    }
+
+    private void onThread(Runnable r) {
+        if (!stopped) {
+            thread.execute(r);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- deciding
+
+    private void handle(HaEvent event) {
+        if (stopped) {
+            return;
+        }
+        if (event == HaEvent.TICK) {
+            noteProgress();
+        }
+        HaStatus before = status;
+        HaDecision d;
+        try {
+            d = machine.next(new HaInputs(before, event, nanoTime.getAsLong(), peer, lockView, gatewayReachable, store.position()));
+        } catch (RuntimeException e) {
+            LOG.error("HA state machine refused {} in {}: {}", event, before.state(), e.getMessage());
+            return;
+        }
+        status = d.status();
+        if (d.transitioned(before)) {
+            lastTransition = clock.instant();
+            lastCause = d.cause();
+            LOG.info("HA: {}", d.cause());
+            console.state(identity.role() + " Server switched to " + d.state());
+            observer.transition(before.started() ? before.state() : HaState.DEAD, d.state(), d.cause());
+        } else if (!d.actions().isEmpty()) {
+            LOG.debug("HA: {} in {}: {} -> {}", event, d.state(), d.cause(), d.actions());
+        }
+        for (HaAction a : d.actions()) {
+            try {
+                execute(a, d);
+            } catch (Exception e) {
+                LOG.error("HA action {} failed: {}", a, e.toString(), e);
+                actionFailed(a, e);
+            }
+        }
+    }
+
+    /** Reports synchronisation progress (bytes moved since the last tick) so that a long resync is not timed out. */
+    private void noteProgress() {
+        long now = -1;
+        ReplicationSource s = source;
+        ReplicationSink r = store.openReplica();
+        if (s != null && !s.inSync()) {
+            now = s.bytesCopied();
+        } else if (r != null && !r.synced()) {
+            now = r.bytesApplied();
+        }
+        if (now >= 0) {
+            resyncBytes = now;
+            if (now > lastProgress) {
+                lastProgress = now;
+                submit(HaEvent.SYNC_PROGRESS);
+            }
+        }
+    }
+
+    private void execute(HaAction action, HaDecision d) throws Exception {
+        switch (action) {
+            case TRY_ACQUIRE_LOCK -> tryAcquireLock();
+            case VERIFY_LOCK -> verifyLock();
+            case RELEASE_LOCK -> {
+                lock.release();
+                lockView = LockView.notHeld(lockView.epoch());
+            }
+            case RAISE_EPOCH -> {
+                lock.tryAcquire(d.raisedEpoch());
+                long epoch = store.journal().beginEpoch(d.raisedEpoch());
+                lockView = new LockView(lockView.held(), Math.max(lockView.epoch(), epoch), lockView.releasedCleanly());
+                LOG.info("HA: epoch {} begins", epoch);
+            }
+            case START_CLIENT_ACCEPTOR -> {
+                if (!servingClients) {
+                    serving.start(store.journal());
+                    servingClients = true;
+                }
+            }
+            case STOP_CLIENT_ACCEPTOR -> stopServing();
+            case BEGIN_SYNC_AS_SOURCE -> {
+                awaitingSyncRequest = true;
+                lastProgress = -1;
+                resyncBytes = 0;
+                ReplicationMessage.SyncRequest queued = pendingSyncRequest;
+                if (queued != null) {
+                    startSource(queued);
+                }
+            }
+            case BEGIN_SYNC_AS_TARGET -> beginSyncAsTarget();
+            case STOP_REPLICATION -> stopReplication(d.state().acceptsClients());
+            case BROADCAST_STATE -> broadcast();
+        }
+    }
+
+    private void actionFailed(HaAction action, Exception e) {
+        switch (action) {
+            case START_CLIENT_ACCEPTOR, RAISE_EPOCH -> {
+                // this server cannot serve: give the role up so that the peer may take it
+                stopServing();
+                lock.release();
+                lockView = LockView.notHeld(lockView.epoch());
+                submit(HaEvent.LOCK_LOST);
+            }
+            case BEGIN_SYNC_AS_TARGET, BEGIN_SYNC_AS_SOURCE -> closeLink();
+            default -> {
+            }
+        }
+    }
+
+    private void tryAcquireLock() {
+        if (!checkGateway()) {
+            return;
+        }
+        boolean wasHeld = lockView.held();
+        long epoch = Math.max(lockView.epoch(), store.position().epoch());
+        boolean clean = releasedCleanly();
+        boolean got;
+        try {
+            got = lock.tryAcquire(epoch);
+        } catch (LockFileException e) {
+            LOG.warn("Cannot use the lock file {}: {}", lock.location(), e.getMessage());
+            got = false;
+        }
+        long lockEpoch = lockEpoch();
+        if (got) {
+            if (!wasHeld) {
+                console.plain("Successfully acquired lock on :: " + lock.location());
+            }
+            lockView = new LockView(true, Math.max(lockEpoch, epoch), clean);
+            submit(HaEvent.LOCK_ACQUIRED);
+        } else {
+            lockView = LockView.notHeld(lockEpoch);
+            submit(HaEvent.LOCK_UNAVAILABLE);
+        }
+    }
+
+    /**
+     * Whether the lock's previous holder certainly stopped serving before we got it: nobody held it, we did, the
+     * peer says over a live link that it is not serving, or the peer's side closed the link (its process ended or
+     * it shut down, which it does only after it stopped serving).
+     */
+    private boolean releasedCleanly() {
+        Optional<LockHolder> last;
+        try {
+            last = lock.lastHolder();
+        } catch (LockFileException e) {
+            return false;
+        }
+        if (last.isEmpty() || last.get().owner().server().equals(identity.name())) {
+            return true;
+        }
+        if (peer.linkUp()) {
+            return !peer.current().acceptsClients();
+        }
+        return lastLoss == HaLinks.LossCause.PEER_CLOSED;
+    }
+
+    private long lockEpoch() {
+        try {
+            return lock.lastHolder().map(LockHolder::epoch).orElse(0L);
+        } catch (LockFileException e) {
+            return lockView.epoch();
+        }
+    }
+
+    private void verifyLock() {
+        if (!checkGateway()) {
+            return;
+        }
+        if (lock.verify()) {
+            submit(HaEvent.LOCK_VERIFIED);
+        } else {
+            LOG.warn("HA: cannot prove this server still holds the lock {}", lock.location());
+            lockView = LockView.notHeld(lockView.epoch());
+            submit(HaEvent.LOCK_LOST);
+        }
+    }
+
+    /** Probes the gateway; reports GATEWAY_LOST or GATEWAY_RESTORED on a change. Returns whether it is reachable. */
+    private boolean checkGateway() {
+        GatewayStatus g = gateway.probe();
+        boolean was = gatewayReachable;
+        gatewayReachable = g.reachable();
+        if (!g.reachable()) {
+            if (was) {
+                LOG.warn("HA: the gateway is not reachable ({}); this server may be isolated and must not serve", g.reason());
+            }
+            submit(HaEvent.GATEWAY_LOST);
+        } else if (!was) {
+            LOG.info("HA: the gateway is reachable again");
+            submit(HaEvent.GATEWAY_RESTORED);
+        }
+        return g.reachable();
+    }
+
+    private void stopServing() {
+        if (servingClients) {
+            servingClients = false;
+            serving.stop();
+        }
+    }
+
+    private void beginSyncAsTarget() throws IOException {
+        stopServing();
+        HaLinks.Link l = link;
+        if (l == null) {
+            throw new IOException("no HA link to the active peer");
+        }
+        lastProgress = -1;
+        resyncBytes = 0;
+        ReplicationSink sink = store.replica(new ReplicationSink.Listener() {
+            @Override
+            public void acknowledge(ReplicationMessage.Ack ack) {
+                HaLinks.Link current = link;
+                if (current != null) {
+                    current.send(new HaFrame.Replication(ack));
+                }
+            }
+
+            @Override
+            public void synced(long lastSequence, long epoch) {
+                LOG.info("HA: this store is in sync with the active peer's (sequence {}, epoch {})", lastSequence, epoch);
+                submit(HaEvent.SYNC_COMPLETE);
+            }
+
+            @Override
+            public void failed(IOException cause) {
+                LOG.error("HA: this server cannot store what the active peer sends ({}); leaving the pair until restarted",
+                        cause.getMessage());
+                onThread(HaController.this::closeLink);
+            }
+        });
+        l.send(new HaFrame.Replication(sink.syncRequest()));
+    }
+
+    private void startSource(ReplicationMessage.SyncRequest request) throws IOException {
+        pendingSyncRequest = null;
+        awaitingSyncRequest = false;
+        HaLinks.Link l = link;
+        if (l == null) {
+            return;
+        }
+        FileJournal journal = store.journal();
+        source = ReplicationSource.start(journal, request, m -> l.send(new HaFrame.Replication(m)),
+                new ReplicationSource.Listener() {
+                    @Override
+                    public void inSync(long lastSequence, long bytesCopied) {
+                        resyncBytes = bytesCopied;
+                        LOG.info("HA: the passive peer is in sync (sequence {}, {} bytes copied)", lastSequence, bytesCopied);
+                        submit(HaEvent.SYNC_COMPLETE);
+                    }
+
+                    @Override
+                    public void failed(Exception cause) {
+                        LOG.error("HA: resynchronising the passive peer failed: {}", cause.getMessage());
+                        onThread(HaController.this::closeLink);
+                    }
+                }, copier);
+    }
+
+    private void stopReplication(boolean goingOnAlone) {
+        awaitingSyncRequest = false;
+        pendingSyncRequest = null;
+        ReplicationSource s = source;
+        if (s != null) {
+            source = null;
+            s.stop(goingOnAlone);
+        }
+        store.closeReplica();
+    }
+
+    private void broadcast() {
+        HaLinks.Link l = link;
+        if (l == null) {
+            return;
+        }
+        HaStatus s = status;
+        RepositoryPosition p = store.position();
+        l.send(new HaFrame.Status(s.state().name(), s.previous().name(), p.epoch(), p.sequence(), lockView.held(),
+                s.state() != HaState.ACTIVE_SYNC));
+    }
+
+    private void closeLink() {
+        HaLinks.Link l = link;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- the HA channel
+
+    @Override
+    public void linkUp(HaLinks.Link newLink, HaFrame.Hello hello) {
+        onThread(() -> {
+            if (hello.version() != HaFrame.VERSION) {
+                refuseAndStop(newLink, "The backup server speaks HA protocol version " + hello.version() + "; this server speaks "
+                        + HaFrame.VERSION + ". Run the same FMQ version on both servers.");
+                return;
+            }
+            if (hello.primary() == identity.primary()) {
+                String both = identity.primary() ? "primary (isPrimary=true)" : "secondary (isPrimary=false)";
+                refuseAndStop(newLink, "Both servers of the pair are configured as " + both + ". Set isPrimary=true in one "
+                        + "Config.cfg and isPrimary=false in the other.");
+                return;
+            }
+            List<SettingDifference> differences = PairSettingsCheck.differences(identity.pairSettings(), hello.settings());
+            if (!differences.isEmpty()) {
+                refuseAndStop(newLink, PairSettingsMismatchMessage.format(differences));
+                return;
+            }
+            link = newLink;
+            LOG.info("HA link up {} (peer {} in {})", newLink, hello.name(), hello.state());
+            updatePeer(HaState.valueOf(hello.state()), HaState.valueOf(hello.previous()), hello.epoch(), hello.sequence(),
+                    hello.complete());
+            handle(HaEvent.LINK_UP);
+        });
+    }
+
+    private void refuseAndStop(HaLinks.Link l, String message) {
+        console.state("The HA pair cannot form: " + message);
+        l.refuse(message);
+        stopped = true;
+        fatal.accept(message);
+    }
+
+    @Override
+    public void frame(HaLinks.Link from, HaFrame frame) {
+        if (frame instanceof HaFrame.Replication r) {
+            replication(r.message());
+            return;
+        }
+        onThread(() -> {
+            if (frame instanceof HaFrame.Refuse refuse) {
+                console.state("The backup server refused the HA pair: " + refuse.reason());
+                stopped = true;
+                fatal.accept("The backup server refused the HA pair: " + refuse.reason());
+            } else if (frame instanceof HaFrame.Status s && from == link) {
+                updatePeer(HaState.valueOf(s.state()), HaState.valueOf(s.previous()), s.epoch(), s.sequence(), s.complete());
+                handle(HaEvent.PEER_STATE_CHANGED);
+            }
+        });
+    }
+
+    /** Replication traffic goes straight to the source or sink (not through the controller's queue). */
+    private void replication(ReplicationMessage m) {
+        if (m instanceof ReplicationMessage.Ack ack) {
+            ReplicationSource s = source;
+            if (s != null) {
+                s.acknowledged(ack.lastSequence());
+            }
+        } else if (m instanceof ReplicationMessage.SyncRequest request) {
+            onThread(() -> {
+                pendingSyncRequest = request;
+                if (awaitingSyncRequest) {
+                    try {
+                        startSource(request);
+                    } catch (IOException e) {
+                        LOG.error("HA: cannot start resynchronising the passive peer: {}", e.getMessage());
+                        closeLink();
+                    }
+                }
+            });
+        } else {
+            ReplicationSink sink = store.openReplica();
+            if (sink != null) {
+                sink.accept(m);
+            }
+        }
+    }
+
+    private void updatePeer(HaState current, HaState previous, long epoch, long sequence, boolean complete) {
+        HaState old = peer.linkUp() ? peer.current() : HaState.DEAD;
+        RepositoryPosition position = new RepositoryPosition(epoch, sequence);
+        peer = peer.withBroadcast(current, previous, position, complete ? position : UNKNOWN_CONFIRMED);
+        if (old != current) {
+            console.state("Old status of remote server = " + old);
+            console.state("New status of remote server = " + current);
+        }
+    }
+
+    @Override
+    public void linkDown(HaLinks.Link lost, HaLinks.LossCause cause, String detail) {
+        onThread(() -> {
+            if (lost != link) {
+                return;
+            }
+            link = null;
+            lastLoss = cause;
+            HaState old = peer.current();
+            peer = peer.withLink(false);
+            LOG.warn("HA link {} lost: {}", lost, detail);
+            console.state("Old status of remote server = " + old);
+            console.state("New status of remote server = " + HaState.DEAD);
+            handle(HaEvent.LINK_DOWN);
+        });
+    }
+
+    @Override
+    public void connectFailed(String peerAddress, String reason) {
+        console.state("Trying to establish connection with " + peerAddress + " ...");
+        if (status.state() == HaState.WAITING && !peer.linkUp()) {
+            console.state("Backup Server not Connected. Check configuration or Start backup Server ...");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- switchover
+
+    /**
+     * Hands the active role to the in-sync passive peer without losing or duplicating a message: this server stops
+     * serving (its clients fail over), waits until the passive has confirmed every record, then gives the lock up and
+     * steps down to WAITING. The passive, seeing its active peer stop serving with the lock free, takes over; this
+     * server then joins it as passive. Returns what happened, for the operator.
+     */
+    public String switchover() {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        onThread(() -> {
+            ReplicationSource s = source;
+            if (status.state() != HaState.ACTIVE || link == null || peer.current() != HaState.PASSIVE || s == null) {
+                result.complete("Refused: a switchover needs this server ACTIVE and its peer PASSIVE; this server is "
+                        + status.state() + " and its peer " + remoteState() + ".");
+                return;
+            }
+            stopServing();
+            try {
+                s.durable(store.position().sequence()).get(machine.timings().maxWaitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("HA: the passive did not confirm the last records within MaxWaitTimeout: {}", e.toString());
+            }
+            long backlog = s.backlog().records();
+            if (backlog > 0) {
+                LOG.warn("HA: switchover goes on with {} record(s) the passive has not confirmed", backlog);
+            }
+            lock.release();
+            lockView = LockView.notHeld(lockView.epoch());
+            console.state("Switchover: " + identity.role() + " Server hands the active role to its peer");
+            result.complete("Switchover done: this server stopped serving at sequence " + store.position().sequence()
+                    + " with the passive in sync, and steps down; the peer takes over and this server rejoins as passive.");
+            handle(HaEvent.LOCK_LOST);
+        });
+        try {
+            return result.get(machine.timings().maxWaitTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return "Switchover did not complete: " + e;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- read-outs
+
+    public HaState state() {
+        return status.state();
+    }
+
+    public HaState previousState() {
+        return status.previous();
+    }
+
+    public HaState remoteState() {
+        PeerView p = peer;
+        return p.linkUp() ? p.current() : HaState.DEAD;
+    }
+
+    public boolean linkUp() {
+        return peer.linkUp();
+    }
+
+    public boolean lockHeld() {
+        return lockView.held();
+    }
+
+    public String lockLocation() {
+        return lock.location();
+    }
+
+    public boolean gatewayReachable() {
+        return gatewayReachable;
+    }
+
+    public RepositoryPosition position() {
+        return store.position();
+    }
+
+    public ReplicationSource.Backlog backlog() {
+        ReplicationSource s = source;
+        return s == null ? new ReplicationSource.Backlog(0, 0) : s.backlog();
+    }
+
+    public long resyncBytes() {
+        return resyncBytes;
+    }
+
+    public Instant lastTransition() {
+        return lastTransition;
+    }
+
+    public String lastCause() {
+        return lastCause;
+    }
+
+    /** Stops the controller: no more decisions; serving, replication and the lock are given up. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!thread.isShutdown()) {
+            thread.execute(() -> {
+                stopped = true;
+                try {
+                    stopServing();
+                    stopReplication(false);
+                    lock.release();
+                } finally {
+                    done.complete(null);
+                }
+            });
+            try {
+                done.get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("HA controller did not stop cleanly: {}", e.toString());
+            }
+        }
+        thread.shutdownNow();
+        copier.shutdownNow();
+    }
+}
