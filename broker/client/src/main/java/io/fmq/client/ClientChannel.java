@@ -43,7 +43,7 @@ final class ClientChannel {
     interface Listener {
         void delivered(Frame.Deliver deliver);
 
-        void lost(JMSException cause);
+        void lost(ClientChannel channel, JMSException cause);
     }
 
     private static final class Pending {
@@ -63,52 +63,90 @@ final class ClientChannel {
     private volatile String connectionId;
     private volatile boolean closing;
 
-    private ClientChannel(EventLoopGroup group, Channel channel, Handler handler) {
+    private final boolean ownsGroup;
+
+    private ClientChannel(EventLoopGroup group, boolean ownsGroup, Channel channel, Handler handler) {
         this.group = group;
+        this.ownsGroup = ownsGroup;
         this.channel = channel;
         this.handler = handler;
     }
 
+    /** Connects on an I/O thread of its own (stopped when the channel closes) and shakes hands; blocks the caller. */
     static ClientChannel connect(String host, int port, String user, String password, String clientId, int heartbeatMillis,
                                  int timeoutMillis, Listener listener) throws JMSException {
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("fmq-client-io", true));
-        Handler handler = new Handler(listener);
-        Channel channel;
         try {
-            channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            FrameCodec.install(ch.pipeline());
-                            ch.pipeline().addLast("fmq-client", handler);
-                        }
-                    })
-                    .connect(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            JMSException j = new JMSException("Cannot connect to the FMQ server at " + host + ":" + port + ": " + e.getMessage()
-                    + ". Is the server running, and is " + port + " its client port (ServerPort)?");
-            j.setLinkedException(e);
-            throw j;
-        }
-        ClientChannel c = new ClientChannel(group, channel, handler);
-        handler.owner = c;
-        try {
-            Frame answer = c.request(rid -> new Frame.Hello(rid, FrameCodec.PROTOCOL_VERSION, Version.VERSION, user, password, clientId,
-                    heartbeatMillis), timeoutMillis);
-            Frame.Welcome welcome = (Frame.Welcome) answer;
-            c.connectionId = welcome.connectionId();
-            if (welcome.heartbeatMillis() > 0) {
-                int hb = welcome.heartbeatMillis();
-                channel.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle", new IdleStateHandler(3L * hb, hb, 0, TimeUnit.MILLISECONDS));
-            }
-            return c;
+            return await(connectAsync(group, true, host, port, user, password, clientId, heartbeatMillis, timeoutMillis, listener),
+                    timeoutMillis + 1000L);
         } catch (JMSException e) {
-            c.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * Connects and shakes hands without blocking: the future completes (on the group's event loop) with the
+     * channel, or with a JMSException saying why not. With {@code ownsGroup} the group stops when the channel
+     * closes; otherwise it belongs to the caller (a durable connection keeps one group for all its channels).
+     */
+    static java.util.concurrent.CompletableFuture<ClientChannel> connectAsync(EventLoopGroup group, boolean ownsGroup, String host,
+            int port, String user, String password, String clientId, int heartbeatMillis, int timeoutMillis, Listener listener) {
+        CompletableFuture<ClientChannel> result = new CompletableFuture<>();
+        Handler handler = new Handler(listener);
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        FrameCodec.install(ch.pipeline());
+                        ch.pipeline().addLast("fmq-client", handler);
+                    }
+                })
+                .connect(new InetSocketAddress(host, port)).addListener((io.netty.channel.ChannelFuture cf) -> {
+                    if (!cf.isSuccess()) {
+                        Throwable e = cf.cause();
+                        JMSException j = new JMSException("Cannot connect to the FMQ server at " + host + ":" + port + ": "
+                                + e.getMessage() + ". Is the server running (and the active one of an HA pair), and is " + port
+                                + " its client port (ServerPort)?");
+                        j.setLinkedException(e instanceof Exception ? (Exception) e : null);
+                        result.completeExceptionally(j);
+                        return;
+                    }
+                    Channel channel = cf.channel();
+                    ClientChannel c = new ClientChannel(group, ownsGroup, channel, handler);
+                    handler.owner = c;
+                    c.requestAsync(rid -> new Frame.Hello(rid, FrameCodec.PROTOCOL_VERSION, Version.VERSION, user, password, clientId,
+                            heartbeatMillis), null).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((answer, e) -> {
+                                if (e != null) {
+                                    channel.close();
+                                    if (ownsGroup) {
+                                        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                                    }
+                                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                            ? e.getCause() : e;
+                                    result.completeExceptionally(cause instanceof TimeoutException
+                                            ? new JMSException("the FMQ server at " + host + ":" + port + " did not answer the handshake within "
+                                                    + timeoutMillis + " ms") : cause);
+                                    return;
+                                }
+                                Frame.Welcome welcome = (Frame.Welcome) answer;
+                                c.connectionId = welcome.connectionId();
+                                if (welcome.heartbeatMillis() > 0) {
+                                    int hb = welcome.heartbeatMillis();
+                                    channel.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle",
+                                            new IdleStateHandler(3L * hb, hb, 0, TimeUnit.MILLISECONDS));
+                                }
+                                result.complete(c);
+                            });
+                });
+        return result;
+    }
+
+    /** Whether the socket is gone (a request failing now failed because of that, not because the server refused it). */
+    boolean isBroken() {
+        return !channel.isActive();
     }
 
     String connectionId() {
@@ -143,7 +181,7 @@ final class ClientChannel {
         return await(requestAsync(build, null), timeoutMillis);
     }
 
-    static Frame await(CompletableFuture<Frame> f, long timeoutMillis) throws JMSException {
+    static <T> T await(CompletableFuture<T> f, long timeoutMillis) throws JMSException {
         try {
             return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -214,7 +252,18 @@ final class ClientChannel {
             }
         }
         channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Drops a channel without saying goodbye and without waiting (a durable connection discarding a broken link). */
+    void abandon() {
+        closing = true;
+        channel.close();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
     }
 
     boolean isClosing() {
@@ -263,7 +312,7 @@ final class ClientChannel {
                     if (e.fatal()) {
                         owner.failAll(ex);
                         if (!owner.closing && owner.connectionId != null) {
-                            listener.lost(ex);
+                            listener.lost(owner, ex);
                         }
                         ctx.close();
                     }
@@ -299,7 +348,7 @@ final class ClientChannel {
             JMSException lost = new JMSException("the connection to the FMQ server was lost");
             owner.failAll(lost);
             if (!owner.closing && owner.connectionId != null) {
-                listener.lost(lost);
+                listener.lost(owner, lost);
             }
             super.channelInactive(ctx);
         }

@@ -26,7 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** A connection to one FMQ server. */
 public final class FmqConnection implements QueueConnection, TopicConnection {
-    final ClientChannel channel;
+    /** The current link to the server; a durable connection replaces it after a reconnect. */
+    volatile ClientChannel channel;
+    /** The durable part, or null for a plain connection. */
+    final DurableLink link;
+    /** Durable connections: ids of messages the application acknowledged lately, so a redelivery after a failover is not handed over again. */
+    final RecentIds acknowledged = new RecentIds(20_000);
     final int prefetch;
     final long timeoutMillis;
     private final FmqConnectionFactory factory;
@@ -37,6 +42,8 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
     private final AtomicInteger sessionIds = new AtomicInteger();
     private final AtomicInteger consumerIds = new AtomicInteger();
     private final AtomicLong messageIds = new AtomicLong();
+    /** Makes message ids unique across connections and servers (a resend after a failover keeps its id). */
+    private final String messageIdPrefix = "ID:" + java.util.UUID.randomUUID().toString().replace("-", "") + "-";
     private final Object startLock = new Object();
     private volatile boolean started;
     private volatile boolean closed;
@@ -50,33 +57,107 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
         this.prefetch = prefetch;
         this.timeoutMillis = timeoutMillis;
         this.clientId = clientId;
-        this.channel = ClientChannel.connect(host, port, user, password, clientId, heartbeatMillis, (int) Math.min(timeoutMillis, 30_000),
-                new ClientChannel.Listener() {
-                    @Override
-                    public void delivered(Frame.Deliver deliver) {
-                        List<jakarta.jms.Message> browsed = browsers.get(deliver.consumerId());
-                        if (browsed != null) {
-                            try {
-                                browsed.add(FmqMessage.fromWire(deliver.message()));
-                            } catch (JMSException e) {
-                                // a message the client cannot read is left out of the snapshot
-                            }
-                            return;
-                        }
-                        FmqMessageConsumer c = consumers.get(deliver.consumerId());
-                        if (c != null) {
-                            c.delivered(deliver);
-                        }
-                    }
+        ClientChannel.Listener listener = new ClientChannel.Listener() {
+            @Override
+            public void delivered(Frame.Deliver deliver) {
+                dispatch(deliver);
+            }
 
-                    @Override
-                    public void lost(JMSException cause) {
-                        connectionLost(cause);
-                    }
-                });
+            @Override
+            public void lost(ClientChannel ch, JMSException cause) {
+                connectionLost(cause);
+            }
+        };
+        int connectTimeout = (int) Math.min(timeoutMillis, 30_000);
+        if (factory.isDurableConnections()) {
+            Outbox persistent = FileOutbox.open(outboxFolder(factory, clientId), factory.outboxMaxMessages(), factory.outboxMaxBytes());
+            Outbox memory = new MemoryOutbox(factory.memoryOutboxMaxMessages(), factory.memoryOutboxMaxBytes());
+            this.link = new DurableLink(this, factory.servers(), factory.reconnectPlan(), user, password, heartbeatMillis, connectTimeout,
+                    persistent, memory, listener);
+            this.channel = link.connectFirst(clientId);
+            link.start();
+        } else {
+            this.link = null;
+            this.channel = ClientChannel.connect(host, port, user, password, clientId, heartbeatMillis, connectTimeout, listener);
+        }
         if (clientId != null) {
             used = true;
         }
+    }
+
+    /** The outbox folder of a durable connection: per client id (so it outlives the process), else private to this connection. */
+    private static java.nio.file.Path outboxFolder(FmqConnectionFactory factory, String clientId) {
+        String name = clientId == null ? "connection-" + java.util.UUID.randomUUID()
+                : "client-" + clientId.replaceAll("[^A-Za-z0-9._-]", "_");
+        return java.nio.file.Path.of(factory.getOutboxDirectory()).resolve(name);
+    }
+
+    private void dispatch(Frame.Deliver deliver) {
+        List<jakarta.jms.Message> browsed = browsers.get(deliver.consumerId());
+        if (browsed != null) {
+            try {
+                browsed.add(FmqMessage.fromWire(deliver.message()));
+            } catch (JMSException e) {
+                // a message the client cannot read is left out of the snapshot
+            }
+            return;
+        }
+        FmqMessageConsumer c = consumers.get(deliver.consumerId());
+        if (c != null) {
+            c.delivered(deliver);
+        }
+    }
+
+    /** An FMQ extension: hears when a durable connection loses its server and when it is back. */
+    public void setConnectionEventListener(ConnectionEventListener listener) throws JMSException {
+        checkOpen();
+        if (link == null) {
+            throw new IllegalStateException("connection events are for durable connections (FmqConnectionFactory.setDurableConnections(true))");
+        }
+        link.setEvents(listener);
+    }
+
+    /** Whether this is a durable connection that has a server right now (always true for a plain open connection). */
+    public boolean isOnline() {
+        return link == null ? !closed : link.isOnline();
+    }
+
+    /** Durable connections: messages waiting in the outboxes, {@code [persistent, non-persistent]}. */
+    public int[] outboxCounts() {
+        return link == null ? new int[2] : link.outboxCounts();
+    }
+
+    /** The client id to present when (re)connecting. */
+    String clientIdForHandshake() {
+        return clientId;
+    }
+
+    /** Durable: waits until the link is online (for operations that need the server). */
+    void awaitOnline() throws JMSException {
+        if (link != null) {
+            link.awaitOnline();
+        }
+    }
+
+    /** Durable: the link broke; what was prefetched will come again from the server (recovery thread). */
+    void linkLost() {
+        sessions.values().forEach(FmqSession::linkLost);
+    }
+
+    /** Durable: re-creates the sessions and consumers on a new channel (recovery thread). */
+    void restoreOn(ClientChannel ch) throws JMSException {
+        List<FmqSession> ordered = new java.util.ArrayList<>(sessions.values());
+        ordered.sort(java.util.Comparator.comparingInt(x -> x.id));
+        for (FmqSession s : ordered) {
+            if (!s.isClosed()) {
+                s.restoreOn(ch);
+            }
+        }
+    }
+
+    /** Durable: no server could be reached within the reconnect timeout (recovery thread). */
+    void linkFailed(JMSException cause) {
+        connectionLost(cause);
     }
 
     FmqConnectionFactory factory() {
@@ -84,7 +165,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
     }
 
     String newMessageId() {
-        return "ID:" + channel.connectionId() + "-" + messageIds.incrementAndGet();
+        return messageIdPrefix + messageIds.incrementAndGet();
     }
 
     int newConsumerId() {
@@ -137,11 +218,18 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
 
     private void connectionLost(JMSException cause) {
         ExceptionListener l = exceptionListener;
+        if (closed) {
+            return;
+        }
         closed = true;
         synchronized (startLock) {
             startLock.notifyAll();
         }
         sessions.values().forEach(FmqSession::connectionClosed);
+        if (link != null) {
+            channel.abandon();
+            link.close();
+        }
         if (l != null) {
             l.onException(cause);
         }
@@ -155,6 +243,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
         if (!transacted && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE && mode != Session.DUPS_OK_ACKNOWLEDGE) {
             throw new JMSException("unknown acknowledge mode " + acknowledgeMode);
         }
+        awaitOnline();
         int id = sessionIds.incrementAndGet();
         channel.request(rid -> new Frame.SessionOpen(rid, id, transacted, mode), timeoutMillis);
         FmqSession s = new FmqSession(this, id, transacted, mode);
@@ -260,6 +349,9 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
             startLock.notifyAll();
         }
         channel.close();
+        if (link != null) {
+            link.close();
+        }
     }
 
     boolean isClosed() {

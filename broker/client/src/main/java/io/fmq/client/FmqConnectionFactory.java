@@ -34,6 +34,14 @@ public class FmqConnectionFactory implements ConnectionFactory, QueueConnectionF
     private int prefetch = 512;
     private int heartbeatMillis = 10_000;
     private int requestTimeoutMillis = 60_000;
+    private java.time.Duration reconnectInitialBackoff = ReconnectPlan.DEFAULT.initialBackoff();
+    private java.time.Duration reconnectMaxBackoff = ReconnectPlan.DEFAULT.maxBackoff();
+    private java.time.Duration reconnectTimeout = ReconnectPlan.DEFAULT.timeout();
+    private String outboxDirectory;
+    private int outboxMaxMessages = 100_000;
+    private long outboxMaxBytes = 256L * 1024 * 1024;
+    private int memoryOutboxMaxMessages = 10_000;
+    private long memoryOutboxMaxBytes = 32L * 1024 * 1024;
 
     public FmqConnectionFactory() {
         this("fmq://localhost:1856");
@@ -92,13 +100,98 @@ public class FmqConnectionFactory implements ConnectionFactory, QueueConnectionF
         return backupUrls;
     }
 
-    /** Whether connections fail over to a backup and keep what is sent while disconnected. */
+    /**
+     * Whether connections survive the loss of their server: they reconnect to whichever server (primary or backup)
+     * accepts clients, re-create their sessions and consumers, and keep what is sent meanwhile in an outbox that
+     * they send after reconnecting. See the README's "Durable connections".
+     */
     public void setDurableConnections(boolean durable) {
         durableConnections = durable;
     }
 
     public boolean isDurableConnections() {
         return durableConnections;
+    }
+
+    /**
+     * Durable connections: the wait before the second attempt to reach a server after a loss (the first is
+     * immediate), doubled for each further attempt up to {@code max}. Defaults 100 ms and 2 s.
+     */
+    public void setReconnectBackoff(java.time.Duration initial, java.time.Duration max) {
+        new ReconnectPlan(initial, max, reconnectTimeout); // validates
+        reconnectInitialBackoff = initial;
+        reconnectMaxBackoff = max;
+    }
+
+    /**
+     * Durable connections: how long after a loss the client keeps looking for a server before the connection
+     * fails (and its ExceptionListener is called). Default 5 minutes.
+     */
+    public void setReconnectTimeout(java.time.Duration timeout) {
+        new ReconnectPlan(reconnectInitialBackoff, reconnectMaxBackoff, timeout); // validates
+        reconnectTimeout = timeout;
+    }
+
+    ReconnectPlan reconnectPlan() {
+        return new ReconnectPlan(reconnectInitialBackoff, reconnectMaxBackoff, reconnectTimeout);
+    }
+
+    /**
+     * Durable connections: the folder under which each connection keeps, in a sub-folder named after its client
+     * id, the persistent messages sent while no server was reachable. Default {@code <java.io.tmpdir>/fmq-outbox}.
+     */
+    public void setOutboxDirectory(String directory) {
+        outboxDirectory = directory;
+    }
+
+    public String getOutboxDirectory() {
+        return outboxDirectory != null ? outboxDirectory
+                : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "fmq-outbox").toString();
+    }
+
+    /** Durable connections: the most persistent messages (count and bytes) the on-disk outbox keeps. Defaults 100,000 and 256 MB. */
+    public void setOutboxLimits(int maxMessages, long maxBytes) {
+        if (maxMessages < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("outbox limits must be positive");
+        }
+        outboxMaxMessages = maxMessages;
+        outboxMaxBytes = maxBytes;
+    }
+
+    /** Durable connections: the most non-persistent messages (count and bytes) kept in memory. Defaults 10,000 and 32 MB. */
+    public void setMemoryOutboxLimits(int maxMessages, long maxBytes) {
+        if (maxMessages < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("outbox limits must be positive");
+        }
+        memoryOutboxMaxMessages = maxMessages;
+        memoryOutboxMaxBytes = maxBytes;
+    }
+
+    int outboxMaxMessages() {
+        return outboxMaxMessages;
+    }
+
+    long outboxMaxBytes() {
+        return outboxMaxBytes;
+    }
+
+    int memoryOutboxMaxMessages() {
+        return memoryOutboxMaxMessages;
+    }
+
+    long memoryOutboxMaxBytes() {
+        return memoryOutboxMaxBytes;
+    }
+
+    /** The primary server and the backups, in order, as host and port. */
+    List<DurableLink.Server> servers() {
+        List<DurableLink.Server> list = new java.util.ArrayList<>();
+        list.add(new DurableLink.Server(host, port));
+        for (String u : backupUrls) {
+            FmqConnectionFactory b = new FmqConnectionFactory(u);
+            list.add(new DurableLink.Server(b.host, b.port));
+        }
+        return list;
     }
 
     public void setUser(String user) {

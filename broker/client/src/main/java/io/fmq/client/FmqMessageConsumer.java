@@ -30,6 +30,10 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
     private int consumedSinceCredit;
     /** The last delivery the application received (deliveries after it go back to the server on close). */
     private volatile long lastConsumedId;
+    /** How the consumer was opened, so a durable connection can open it again after a reconnect. */
+    String subscription;
+    boolean durable;
+    boolean shared;
 
     FmqMessageConsumer(FmqSession session, int id, FmqDestination destination, String selector, boolean noLocal, int prefetch) {
         this.session = session;
@@ -49,6 +53,13 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
             return;
         }
         m.deliveryId = d.deliveryId();
+        if (d.message().redelivered() && !session.transacted && session.connection.link != null
+                && session.connection.acknowledged.contains(d.message().messageId())) {
+            // acknowledged before a failover, but the acknowledgement did not reach the store: confirm it again, quietly
+            session.connection.channel.send(new Frame.Ack(0, session.id, d.deliveryId(), false));
+            session.connection.channel.send(new Frame.Credit(0, id, 1));
+            return;
+        }
         synchronized (lock) {
             if (listener != null) {
                 session.forListener(this, m);
@@ -61,6 +72,26 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
 
     void dropPrefetched() {
         buffer.clear();
+    }
+
+    /** Durable connection: opens this consumer again, with the same id and subscription, on a new link (recovery thread). */
+    void restoreOn(ClientChannel ch) throws JMSException {
+        synchronized (lock) {
+            consumedSinceCredit = 0;
+            buffer.clear();
+        }
+        lastConsumedId = 0;
+        try {
+            ch.request(rid -> new Frame.ConsumerOpen(rid, session.id, id, destination.toDest(), selector, noLocal, subscription, durable,
+                    shared, prefetch, false), session.connection.timeoutMillis);
+        } catch (JMSException e) {
+            if (ch.isBroken()) {
+                throw e;
+            }
+            // refused by the new server (a temporary destination of the lost server, a subscription in use): the consumer stays silent
+            java.util.logging.Logger.getLogger(FmqMessageConsumer.class.getName()).warning("consumer on " + destination
+                    + " could not be re-created after reconnecting: " + e.getMessage());
+        }
     }
 
     void wakeUp() {

@@ -274,6 +274,11 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
         message.setJMSMessageID(disableMessageId ? null : session.connection.newMessageId());
         FmqMessage m = message instanceof FmqMessage ? (FmqMessage) message : Foreign.copy(message);
         WireMessage wire = m.toWire(to.toDest());
+        DurableLink link = session.connection.link;
+        if (link != null) {
+            sendDurably(link, message, wire, mode, listener);
+            return;
+        }
         if (session.transacted && listener == null) {
             // no receipt: the server keeps the message with the transaction, and a send it refused makes the commit fail
             session.connection.channel.send(new Frame.Send(0, session.id, wire));
@@ -294,6 +299,75 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
         }
         CompletableFuture<Frame> answer = session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null);
         answer.whenComplete((f, e) -> {
+            window.release();
+            if (listener != null) {
+                if (e == null) {
+                    listener.onCompletion(message);
+                } else {
+                    listener.onException(message, e instanceof Exception ? (Exception) e : new JMSException(String.valueOf(e)));
+                }
+            }
+        });
+    }
+
+    /**
+     * A send on a durable connection. In a transaction: to the server while online; offline the transaction is
+     * lost (its commit will throw TransactionRolledBackException). Otherwise through the link: a synchronous
+     * persistent send returns once the server confirmed the message, or, when no server is reachable, once the
+     * message is in the on-disk outbox (the vendor's rule: durable locally is enough); other sends return at once.
+     */
+    private void sendDurably(DurableLink link, Message message, WireMessage wire, int mode, CompletionListener listener)
+            throws JMSException {
+        if (session.transacted) {
+            if (!link.isOnline()) {
+                session.transactedSendLost();
+                if (listener != null) {
+                    listener.onException(message, new jakarta.jms.TransactionRolledBackException("the connection to the server is "
+                            + "down: this transaction will be rolled back"));
+                }
+                return;
+            }
+            session.transactedSendMade();
+            if (listener == null) {
+                session.connection.channel.send(new Frame.Send(0, session.id, wire));
+            } else {
+                session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null).whenComplete((f, e) -> {
+                    if (e == null) {
+                        listener.onCompletion(message);
+                    } else {
+                        listener.onException(message, e instanceof Exception ? (Exception) e : new JMSException(String.valueOf(e)));
+                    }
+                });
+            }
+            return;
+        }
+        boolean wait = mode == DeliveryMode.PERSISTENT && listener == null;
+        if (!wait) {
+            try {
+                if (!window.tryAcquire(session.connection.timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    throw new JMSException("the server has not confirmed " + WINDOW + " sends within " + session.connection.timeoutMillis
+                            + " ms");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JMSException("interrupted while waiting for the producer window");
+            }
+        }
+        CompletableFuture<Void> done;
+        try {
+            done = link.send(session.id, wire);
+        } catch (JMSException e) {
+            if (!wait) {
+                window.release();
+            }
+            throw e;
+        }
+        if (wait) {
+            // bounded: online the server answers within the request timeout; a loss moves the send to the outbox at once
+            ClientChannel.await(done, session.connection.timeoutMillis);
+            return;
+        }
+        done.whenComplete((v, e) -> {
             window.release();
             if (listener != null) {
                 if (e == null) {

@@ -55,6 +55,12 @@ public class FmqSession implements QueueSession, TopicSession {
     /** The last delivery handed to the application (for CLIENT_ACKNOWLEDGE). */
     private volatile long lastDeliveredId;
     private volatile boolean closed;
+    /** Transacted, durable connection: the transaction did work since its last commit or rollback. */
+    private volatile boolean txDirty;
+    /** Transacted, durable connection: the link broke during the transaction, so the server forgot it; the commit must fail. */
+    private volatile boolean txLost;
+    /** Durable connection, CLIENT_ACKNOWLEDGE: ids of the messages the next acknowledge() covers. */
+    private final List<String> unacknowledgedIds = new CopyOnWriteArrayList<>();
 
     FmqSession(FmqConnection connection, int id, boolean transacted, int acknowledgeMode) {
         this.connection = connection;
@@ -149,7 +155,36 @@ public class FmqSession implements QueueSession, TopicSession {
         if (!transacted) {
             throw new IllegalStateException("commit() on a session that is not transacted");
         }
-        connection.channel.request(rid -> new Frame.SessionCommand(rid, FrameType.COMMIT, id), connection.timeoutMillis);
+        if (connection.link == null) {
+            connection.channel.request(rid -> new Frame.SessionCommand(rid, FrameType.COMMIT, id), connection.timeoutMillis);
+            return;
+        }
+        if (txLost || !connection.link.isOnline()) {
+            txLost = false;
+            txDirty = false;
+            unacknowledgedIds.clear();
+            throw new jakarta.jms.TransactionRolledBackException("The transaction was rolled back: the connection to the FMQ server "
+                    + "was lost during it (the durable connection reconnected or failed over). Repeat the transaction's work.");
+        }
+        ClientChannel ch = connection.channel;
+        try {
+            ch.request(rid -> new Frame.SessionCommand(rid, FrameType.COMMIT, id), connection.timeoutMillis);
+        } catch (JMSException e) {
+            if (ch.isBroken() || ch != connection.channel) {
+                txLost = false;
+                txDirty = false;
+                unacknowledgedIds.clear();
+                jakarta.jms.TransactionRolledBackException t = new jakarta.jms.TransactionRolledBackException("The commit did not "
+                        + "complete: the connection to the FMQ server was lost (the durable connection reconnects). Repeat the "
+                        + "transaction's work.");
+                t.setLinkedException(e);
+                throw t;
+            }
+            throw e;
+        }
+        txDirty = false;
+        unacknowledgedIds.forEach(connection.acknowledged::add);
+        unacknowledgedIds.clear();
     }
 
     @Override
@@ -172,6 +207,10 @@ public class FmqSession implements QueueSession, TopicSession {
 
     /** Asks the server to redeliver; what was prefetched is dropped when the answer arrives, before the redeliveries. */
     private void redeliverAll(FrameType command) throws JMSException {
+        connection.awaitOnline();
+        txLost = false;
+        txDirty = false;
+        unacknowledgedIds.clear();
         ClientChannel.await(connection.channel.requestAsync(rid -> new Frame.SessionCommand(rid, command, id), () -> {
             consumers.forEach(FmqMessageConsumer::dropPrefetched);
             listenerQueue.clear();
@@ -187,6 +226,10 @@ public class FmqSession implements QueueSession, TopicSession {
         long upTo = lastDeliveredId;
         if (upTo > 0) {
             connection.channel.request(rid -> new Frame.Ack(rid, id, upTo, true), connection.timeoutMillis);
+            if (connection.link != null) {
+                unacknowledgedIds.forEach(connection.acknowledged::add);
+                unacknowledgedIds.clear();
+            }
         }
     }
 
@@ -195,11 +238,51 @@ public class FmqSession implements QueueSession, TopicSession {
         lastDeliveredId = m.deliveryId;
         if (acknowledgeMode == Session.CLIENT_ACKNOWLEDGE) {
             m.session = this;
+            if (connection.link != null) {
+                unacknowledgedIds.add(m.messageId);
+            }
             return;
         }
         // AUTO, DUPS_OK and transacted sessions tell the server at once; a transacted session's acknowledgements
         // take effect at commit
         connection.channel.send(new Frame.Ack(0, id, m.deliveryId, false));
+        if (connection.link != null) {
+            if (transacted) {
+                txDirty = true;
+                unacknowledgedIds.add(m.messageId);
+            } else {
+                connection.acknowledged.add(m.messageId);
+            }
+        }
+    }
+
+    /** Durable connection: a transacted send while offline, or in a transaction that the link already lost. */
+    void transactedSendLost() {
+        txDirty = true;
+        txLost = true;
+    }
+
+    void transactedSendMade() {
+        txDirty = true;
+    }
+
+    /** Durable connection: the link broke. The server redelivers what it sent and was not acknowledged (recovery thread). */
+    void linkLost() {
+        consumers.forEach(FmqMessageConsumer::dropPrefetched);
+        listenerQueue.clear();
+        lastDeliveredId = 0; // delivery ids belong to the lost link
+        unacknowledgedIds.clear();
+        if (transacted && txDirty) {
+            txLost = true;
+        }
+    }
+
+    /** Durable connection: opens the session and its consumers again on a new link (recovery thread). */
+    void restoreOn(ClientChannel ch) throws JMSException {
+        ch.request(rid -> new Frame.SessionOpen(rid, id, transacted, acknowledgeMode), connection.timeoutMillis);
+        for (FmqMessageConsumer c : consumers) {
+            c.restoreOn(ch);
+        }
     }
 
     // ------------------------------------------------------------------------------- producers and consumers
@@ -230,6 +313,7 @@ public class FmqSession implements QueueSession, TopicSession {
     FmqMessageConsumer openConsumer(Destination destination, String selector, boolean noLocal, String subscription, boolean durable,
                                     boolean shared) throws JMSException {
         checkOpen();
+        connection.awaitOnline();
         if (destination == null) {
             throw new InvalidDestinationException("a consumer needs a destination");
         }
@@ -239,6 +323,9 @@ public class FmqSession implements QueueSession, TopicSession {
         }
         int consumerId = connection.newConsumerId();
         FmqMessageConsumer c = new FmqMessageConsumer(this, consumerId, d, selector, noLocal, connection.prefetch);
+        c.subscription = subscription;
+        c.durable = durable;
+        c.shared = shared;
         connection.register(c);
         try {
             connection.channel.request(rid -> new Frame.ConsumerOpen(rid, id, consumerId, d.toDest(), selector, noLocal, subscription,

@@ -35,6 +35,12 @@ public record WireMessage(String messageId, Dest destination, boolean persistent
                 replyTo, type, count > 1, count, properties, bodyType, body);
     }
 
+    /** A copy flagged as possibly delivered before (a message restored after a restart or failover). */
+    public WireMessage markedRedelivered() {
+        return new WireMessage(messageId, destination, persistent, priority, timestamp, expiration, deliveryTime, correlationId,
+                replyTo, type, true, deliveryCount, properties, bodyType, body);
+    }
+
     /** A copy addressed to another destination (for the dead-letter queue or a move). */
     public WireMessage withDestination(Dest newDestination) {
         return new WireMessage(messageId, newDestination, persistent, priority, timestamp, expiration, deliveryTime, correlationId,

@@ -96,6 +96,8 @@ public final class Broker {
     final Map<String, BrokerConnection> clientIds = new HashMap<>();
     /** Stored message sequence → queue keys still holding it (what the journal must keep). */
     final Map<Long, Set<String>> stored = new HashMap<>();
+    /** Recently accepted persistent message ids, to drop a client's resend of a message already stored. */
+    final RecentMessageIds recentIds = new RecentMessageIds(RecentMessageIds.DEFAULT_CAPACITY);
     private final Map<String, String> users = new HashMap<>();
     final AccessRules access = new AccessRules();
     private final AtomicLong connectionCounter = new AtomicLong();
@@ -185,6 +187,7 @@ public final class Broker {
                 case MESSAGE_ADD: {
                     Records.Add a = Records.readAdd(r);
                     adds.put(a.sequence(), a);
+                    recentIds.remember(a.message(), MEMORY_AVAILABLE);
                     break;
                 }
                 case MESSAGE_ACK: {
@@ -196,7 +199,10 @@ public final class Broker {
                     List<Records.Add> txAdds = new ArrayList<>();
                     List<Records.Ack> txAcks = new ArrayList<>();
                     Records.readTransaction(r, txAdds, txAcks);
-                    txAdds.forEach(a -> adds.put(a.sequence(), a));
+                    txAdds.forEach(a -> {
+                        adds.put(a.sequence(), a);
+                        recentIds.remember(a.message(), MEMORY_AVAILABLE);
+                    });
                     txAcks.forEach(a -> acks.add(a.key() + "#" + a.sequence()));
                     break;
                 }
@@ -235,7 +241,9 @@ public final class Broker {
                 if (q == null) {
                     continue; // its subscription was removed
                 }
-                q.add(new QueueEntry(a.sequence(), a.message(), q));
+                QueueEntry entry = new QueueEntry(a.sequence(), a.message(), q);
+                entry.recovered = true; // it may have been delivered before the restart or failover
+                q.add(entry);
                 stored.computeIfAbsent(a.sequence(), s -> new HashSet<>()).add(key);
                 restored++;
                 scheduleDispatch(q, a.message().deliveryTime(), clock.millis());

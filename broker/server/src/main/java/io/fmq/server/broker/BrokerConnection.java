@@ -164,6 +164,7 @@ public final class BrokerConnection {
         List<MessageQueue> targets;
         List<String> keys;
         long sequence;
+        CompletableFuture<Void> stored = new CompletableFuture<>();
         broker.lock.lock();
         try {
             Session s = session(sessionId);
@@ -180,26 +181,41 @@ public final class BrokerConnection {
                 s.pendingSends.add(m);
                 return DONE;
             }
+            CompletableFuture<Void> original = broker.recentIds.original(m);
+            if (original != null) {
+                // a resend (durable connection after a failover): confirmed when the first copy is safe, not stored again
+                return original;
+            }
             targets = broker.targets(m, id);
             keys = Broker.storedKeys(m, targets);
             sequence = broker.nextSequence++;
             if (keys.isEmpty()) {
+                broker.recentIds.remember(m, DONE);
                 broker.deliverTo(targets, sequence, m, keys);
                 return DONE;
             }
+            broker.recentIds.remember(m, stored); // before the lock is released, so a concurrent resend finds it
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
             broker.lock.unlock();
         }
-        return broker.journal.append(RecordType.MESSAGE_ADD, Records.add(new Records.Add(sequence, keys, m))).thenAccept(seq -> {
-            broker.lock.lock();
-            try {
-                broker.deliverTo(targets, sequence, m, keys);
-            } finally {
-                broker.lock.unlock();
-            }
-        });
+        broker.journal.append(RecordType.MESSAGE_ADD, Records.add(new Records.Add(sequence, keys, m)))
+                .thenAccept(seq -> {
+                    broker.lock.lock();
+                    try {
+                        broker.deliverTo(targets, sequence, m, keys);
+                    } finally {
+                        broker.lock.unlock();
+                    }
+                }).whenComplete((v, e) -> {
+                    if (e == null) {
+                        stored.complete(null);
+                    } else {
+                        stored.completeExceptionally(e);
+                    }
+                });
+        return stored;
     }
 
     // ----------------------------------------------------------------------------------- consuming
@@ -473,6 +489,10 @@ public final class BrokerConnection {
                         + why);
             }
             for (WireMessage m : s.pendingSends) {
+                if (broker.recentIds.original(m) != null) {
+                    continue; // already stored by an earlier send of the same message
+                }
+                broker.recentIds.remember(m, DONE);
                 List<MessageQueue> targets = broker.targets(m, id);
                 List<String> keys = Broker.storedKeys(m, targets);
                 long seq = broker.nextSequence++;

@@ -16,6 +16,8 @@ final class QueueEntry {
     final WireMessage message;
     final MessageQueue queue;
     int deliveryCount;
+    /** Restored from the journal: it may have reached a consumer before, so its first delivery is marked redelivered. */
+    boolean recovered;
 
     QueueEntry(long sequence, WireMessage message, MessageQueue queue) {
         this.sequence = sequence;

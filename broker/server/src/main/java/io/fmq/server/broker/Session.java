@@ -28,7 +28,8 @@ final class Session {
         long deliveryId = connection.nextDeliveryId();
         e.deliveryCount++;
         unacked.put(deliveryId, new Delivery(deliveryId, e, c));
-        connection.target.deliver(c.id, deliveryId, e.message.redelivery(e.deliveryCount));
+        WireMessage out = e.message.redelivery(e.deliveryCount);
+        connection.target.deliver(c.id, deliveryId, e.recovered && !out.redelivered() ? out.markedRedelivered() : out);
     }
 
     /** Removes and returns the deliveries an acknowledgement covers: one, or all up to and including the id. */
