@@ -298,12 +298,14 @@ final class DurableLink {
             if (state != State.DISCONNECTED) {
                 return;
             }
-            a = attempt++;
-            delay = plan.delayMillis(a);
-            if (!plan.allows(System.nanoTime() - outageStartNanos, delay)) {
+            long remainingMillis = plan.remainingMillis(System.nanoTime() - outageStartNanos);
+            if (remainingMillis <= 0) {
                 giveUp();
                 return;
             }
+            a = attempt++;
+            delay = Math.min(plan.delayMillis(a), remainingMillis); // the last attempt comes right at the timeout
+            
         }
         try {
             group.schedule(() -> tryServer(a), delay, TimeUnit.MILLISECONDS);

@@ -47,9 +47,9 @@ record ReconnectPlan(Duration initialBackoff, Duration maxBackoff, Duration time
         return delay <= 0 || delay > max ? max : delay;
     }
 
-    /** Whether an attempt that would start {@code delayMillis} from now still fits in the timeout. */
-    boolean allows(long elapsedNanos, long delayMillis) {
-        return elapsedNanos + delayMillis * 1_000_000L < timeout.toNanos();
+    /** What is left of the timeout after {@code elapsedNanos} since the loss, in ms (0 or less: give up). */
+    long remainingMillis(long elapsedNanos) {
+        return (timeout.toNanos() - elapsedNanos) / 1_000_000L;
     }
 
     /** The order of the first attempt round, for messages: each server once. */

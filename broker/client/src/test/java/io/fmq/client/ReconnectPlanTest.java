@@ -1,7 +1,6 @@
 package io.fmq.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,11 +45,10 @@ class ReconnectPlanTest {
     }
 
     @Test
-    void theTimeoutBoundsTheSearchIncludingTheNextWait() {
-        long fourMinutes = Duration.ofMinutes(4).toNanos();
-        assertTrue(plan.allows(fourMinutes, 2000));
-        assertFalse(plan.allows(Duration.ofMinutes(5).toNanos() - 1_000_000_000L, 2000));
-        assertFalse(plan.allows(Duration.ofMinutes(6).toNanos(), 0));
+    void theTimeoutIsMeasuredFromTheLoss() {
+        assertEquals(60_000, plan.remainingMillis(Duration.ofMinutes(4).toNanos()));
+        assertEquals(0, plan.remainingMillis(Duration.ofMinutes(5).toNanos()));
+        assertTrue(plan.remainingMillis(Duration.ofMinutes(6).toNanos()) < 0);
     }
 
     @Test
