@@ -61,10 +61,22 @@ class LayeringTest {
     }
 
     @Test
-    void haCoreImportsNoNetty() {
-        noClasses().that().resideInAPackage("io.fmq.server.ha.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.net..", "java.nio.channels..")
-                .allowEmptyShould(true)
+    void haStateMachineIsPure() {
+        // decisions only: no sockets, no files, no threads, no clocks of its own
+        noClasses().that().resideInAPackage("io.fmq.ha.state..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.net..", "java.nio..", "java.io..",
+                        "java.util.concurrent..", "io.fmq.ha.lock..", "io.fmq.ha.gateway..", "io.fmq.server..")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(Thread.class, "sleep", long.class)
+                .check(classes);
+    }
+
+    @Test
+    void haCoreImportsNoNettyAndNoServerCode() {
+        noClasses().that().resideInAPackage("io.fmq.ha..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.fmq.server..", "io.fmq.store..",
+                        "io.fmq.profile..", "javafx..")
                 .check(classes);
     }
 

@@ -59,6 +59,8 @@ public final class FileJournal implements Journal {
     private volatile boolean closed;
     private FileChannel channel; // the last segment's, owned by the writer thread after open
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    /** Asked before appends are confirmed: false means this server may no longer confirm anything (HA lease ended). */
+    private volatile java.util.function.BooleanSupplier confirmGate = () -> true;
     /** Replication's view of the writes; owned by the writer thread (changed only through commands). */
     private JournalTap tap;
 
@@ -325,8 +327,23 @@ public final class FileJournal implements Journal {
         return false;
     }
 
-    /** Confirms a written run: at once, or once the replica has it too. */
-    private static void complete(List<Pending> run, long[] sequences, CompletableFuture<Void> replicated) {
+    /**
+     * Sets what is asked before appends are confirmed. A server of an HA pair passes "my serving lease has not run
+     * out": a server that cannot prove it still holds the lock then confirms nothing, even before its controller has
+     * stepped it down. The records stay written; only their confirmation is refused.
+     */
+    public void setConfirmGate(java.util.function.BooleanSupplier gate) {
+        confirmGate = gate == null ? () -> true : gate;
+    }
+
+    /** Confirms a written run: at once, or once the replica has it too; never once the confirm gate has closed. */
+    private void complete(List<Pending> run, long[] sequences, CompletableFuture<Void> replicated) {
+        if (!confirmGate.getAsBoolean()) {
+            IOException refused = new IOException("this server is no longer allowed to confirm changes (it cannot prove it "
+                    + "still holds the HA lock); the client should retry on the active server");
+            run.forEach(p -> p.future().completeExceptionally(refused));
+            return;
+        }
         if (replicated == null || replicated.isDone() && !replicated.isCompletedExceptionally()) {
             for (int i = 0; i < run.size(); i++) {
                 run.get(i).future().complete(sequences[i]);

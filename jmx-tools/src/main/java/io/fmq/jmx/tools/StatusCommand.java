@@ -2,6 +2,7 @@ package io.fmq.jmx.tools;
 
 import io.fmq.management.BrokerMXBean;
 import io.fmq.management.DestinationMXBean;
+import io.fmq.management.HaStatusMXBean;
 import io.fmq.management.ObjectNames;
 import io.fmq.management.ServerMXBean;
 import java.io.PrintStream;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.management.JMX;
-import javax.management.JMException;
 import javax.management.MBeanServerConnection;
 
 /**
@@ -80,10 +80,27 @@ final class StatusCommand {
             r.put("logPath", s.getLogPath());
             boolean ha = c.isRegistered(ObjectNames.HA_STATUS);
             r.put("haActive", ha);
-            r.put("haState", ha ? String.valueOf(c.getAttribute(ObjectNames.HA_STATUS, "State")) : NOT_APPLICABLE);
-            r.put("peerState", ha ? String.valueOf(c.getAttribute(ObjectNames.HA_STATUS, "RemoteState")) : NOT_APPLICABLE);
-            r.put("lockHeld", ha ? c.getAttribute(ObjectNames.HA_STATUS, "LockHeld") : NOT_APPLICABLE);
-            r.put("gatewayReachable", ha ? c.getAttribute(ObjectNames.HA_STATUS, "GatewayReachable") : NOT_APPLICABLE);
+            if (ha) {
+                HaStatusMXBean h = JMX.newMXBeanProxy(c, ObjectNames.HA_STATUS, HaStatusMXBean.class);
+                r.put("haState", h.getState());
+                r.put("previousHaState", h.getPreviousState());
+                r.put("peerState", h.getRemoteState());
+                r.put("lockHeld", h.isLockHeld());
+                r.put("lockFile", h.getLockFile());
+                r.put("gatewayReachable", h.isGatewayReachable());
+                r.put("epoch", h.getEpoch());
+                r.put("lastSequence", h.getLastSequence());
+                r.put("replicationBacklogRecords", h.getReplicationBacklogRecords());
+                r.put("replicationBacklogBytes", h.getReplicationBacklogBytes());
+                r.put("resyncBytes", h.getResyncBytes());
+                r.put("lastTransitionTime", h.getLastTransitionTime());
+                r.put("lastTransitionCause", h.getLastTransitionCause());
+            } else {
+                r.put("haState", NOT_APPLICABLE);
+                r.put("peerState", NOT_APPLICABLE);
+                r.put("lockHeld", NOT_APPLICABLE);
+                r.put("gatewayReachable", NOT_APPLICABLE);
+            }
             if (c.isRegistered(ObjectNames.BROKER)) {
                 BrokerMXBean b = JMX.newMXBeanProxy(c, ObjectNames.BROKER, BrokerMXBean.class);
                 r.put("connections", b.getConnections());
@@ -101,7 +118,7 @@ final class StatusCommand {
                 r.put("destinations", destinations);
             }
             return "RUNNING".equals(state) ? ExitCodes.OK : ExitCodes.NOT_RUNNING;
-        } catch (JMException | java.io.IOException | java.lang.reflect.UndeclaredThrowableException e) {
+        } catch (java.io.IOException | java.lang.reflect.UndeclaredThrowableException e) {
             throw new ToolException(ExitCodes.FAILED, "The server answered but its status could not be read: " + e
                     + ". Is this an FMQ server of the same version as the tools?");
         }
@@ -126,10 +143,17 @@ final class StatusCommand {
         row(out, "Logs", r.get("logPath"));
         String why = Boolean.TRUE.equals(r.get("haActive")) ? ""
                 : "none".equals(r.get("haMode")) ? "  (standalone server)" : "  (HA layer not active)";
-        row(out, "HA state", r.get("haState") + why);
+        row(out, "HA state", r.get("haState") + why
+                + (r.containsKey("previousHaState") ? "  (before: " + r.get("previousHaState") + ")" : ""));
         row(out, "Peer state", r.get("peerState"));
-        row(out, "Lock held", r.get("lockHeld"));
+        row(out, "Lock held", r.get("lockHeld") + (r.containsKey("lockFile") ? "  (" + r.get("lockFile") + ")" : ""));
         row(out, "Gateway reachable", r.get("gatewayReachable"));
+        if (r.containsKey("epoch")) {
+            row(out, "Store position", "epoch " + r.get("epoch") + ", sequence " + r.get("lastSequence"));
+            row(out, "Replication", "backlog " + r.get("replicationBacklogRecords") + " record(s), "
+                    + r.get("replicationBacklogBytes") + " byte(s) held; last resync " + r.get("resyncBytes") + " byte(s)");
+            row(out, "Last transition", r.get("lastTransitionTime") + "  " + r.get("lastTransitionCause"));
+        }
         if (r.containsKey("connections")) {
             row(out, "Connections", r.get("connections"));
             row(out, "Messages held", r.get("totalDepth"));

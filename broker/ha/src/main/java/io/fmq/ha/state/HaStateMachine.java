@@ -299,8 +299,10 @@ public final class HaStateMachine {
             }
             default -> throw new IllegalStateException("not a serving state: " + s.state());
         }
+        // due at the last tick before the interval is over, so that the serving lease (interval + one check) is
+        // renewed before it runs out whatever the ticks' phase
         boolean checkDue = in.event() == HaEvent.TICK
-                && now - s.lockVerifiedAt() >= timings.activeLockReAcquisitionInterval().toNanos();
+                && now - s.lockVerifiedAt() >= timings.activeLockReAcquisitionInterval().toNanos() - timings.tickIntervalNanos();
         return step.stay(s.state() + (checkDue ? "; re-verifying the lock" : ""),
                 checkDue ? List.of(VERIFY_LOCK) : List.of());
     }

@@ -220,6 +220,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             }
             case START_CLIENT_ACCEPTOR -> {
                 if (!servingClients) {
+                    store.journal().setConfirmGate(this::mayConfirm);
                     serving.start(store.journal());
                     servingClients = true;
                 }
@@ -260,24 +261,24 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             return;
         }
         boolean wasHeld = lockView.held();
-        long epoch = Math.max(lockView.epoch(), store.position().epoch());
+        // what the last holder recorded, read before our own acquisition overwrites the record
+        long recorded = Math.max(lockView.epoch(), lockEpoch());
         boolean clean = releasedCleanly();
         boolean got;
         try {
-            got = lock.tryAcquire(epoch);
+            got = lock.tryAcquire(Math.max(recorded, store.position().epoch()));
         } catch (LockFileException e) {
             LOG.warn("Cannot use the lock file {}: {}", lock.location(), e.getMessage());
             got = false;
         }
-        long lockEpoch = lockEpoch();
         if (got) {
             if (!wasHeld) {
                 console.plain("Successfully acquired lock on :: " + lock.location());
             }
-            lockView = new LockView(true, Math.max(lockEpoch, epoch), clean);
+            lockView = new LockView(true, recorded, clean);
             submit(HaEvent.LOCK_ACQUIRED);
         } else {
-            lockView = LockView.notHeld(lockEpoch);
+            lockView = LockView.notHeld(Math.max(recorded, lockEpoch()));
             submit(HaEvent.LOCK_UNAVAILABLE);
         }
     }
@@ -378,7 +379,10 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 onThread(HaController.this::closeLink);
             }
         });
-        l.send(new HaFrame.Replication(sink.syncRequest()));
+        ReplicationMessage.SyncRequest request = sink.syncRequest();
+        LOG.info("HA: asking the active peer for what this store lacks ({} segment(s), epoch {}, position {})",
+                request.segments().size(), request.epoch(), store.position());
+        l.send(new HaFrame.Replication(request));
     }
 
     private void startSource(ReplicationMessage.SyncRequest request) throws IOException {
@@ -389,6 +393,8 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             return;
         }
         FileJournal journal = store.journal();
+        LOG.info("HA: resynchronising the passive peer (it holds {} segment(s), epoch {}); this store is at {}",
+                request.segments().size(), request.epoch(), store.position());
         source = ReplicationSource.start(journal, request, m -> l.send(new HaFrame.Replication(m)),
                 new ReplicationSource.Listener() {
                     @Override
@@ -544,11 +550,14 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     @Override
-    public void connectFailed(String peerAddress, String reason) {
+    public void connecting(String peerAddress) {
         console.state("Trying to establish connection with " + peerAddress + " ...");
-        if (status.state() == HaState.WAITING && !peer.linkUp()) {
-            console.state("Backup Server not Connected. Check configuration or Start backup Server ...");
-        }
+    }
+
+    @Override
+    public void connectFailed(String peerAddress, String reason) {
+        LOG.debug("HA peer {} not reachable: {}", peerAddress, reason);
+        console.state("Backup Server not Connected. Check configuration or Start backup Server ...");
     }
 
     // ------------------------------------------------------------------------------------- switchover
@@ -593,6 +602,15 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------- read-outs
+
+    /**
+     * Whether this server may confirm client work now: it is in a serving state and its serving lease (its last proof
+     * of lock and gateway plus one check interval) has not run out. Read on the journal's writer thread, against the
+     * ticker itself, so a stalled controller cannot stretch the lease.
+     */
+    public boolean mayConfirm() {
+        return status.acceptsClientsAt(nanoTime.getAsLong(), machine.timings());
+    }
 
     public HaState state() {
         return status.state();

@@ -72,7 +72,11 @@ public final class HaLinks implements AutoCloseable {
         /** A link that was up ended. */
         void linkDown(Link link, LossCause cause, String detail);
 
-        /** A connection attempt to the peer failed (the peer is absent); for the console. */
+        /** This server starts trying to reach the peer (repeated once a minute while the peer stays absent). */
+        default void connecting(String peer) {
+        }
+
+        /** The first attempt after {@link #connecting} failed: the peer is absent. */
         default void connectFailed(String peer, String reason) {
         }
     }
@@ -143,6 +147,7 @@ public final class HaLinks implements AutoCloseable {
     private volatile boolean closed;
     private ScheduledFuture<?> retry;
     private long lastTryingNotice = Long.MIN_VALUE;
+    private boolean failureNoticed;
 
     private HaLinks(Settings settings, Supplier<HaFrame.Hello> hello, Listener listener, EventLoopGroup boss,
                     EventLoopGroup workers, Channel server) {
@@ -222,7 +227,8 @@ public final class HaLinks implements AutoCloseable {
         long now = System.nanoTime();
         if (lastTryingNotice == Long.MIN_VALUE || now - lastTryingNotice >= TRYING_REPEAT.toNanos()) {
             lastTryingNotice = now;
-            listener.connectFailed(peer, null);
+            failureNoticed = false;
+            listener.connecting(peer);
         }
         ChannelFuture f = new Bootstrap().group(workers).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, !settings.nagle())
@@ -237,6 +243,10 @@ public final class HaLinks implements AutoCloseable {
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 LOG.debug("HA connection to {} failed: {}", peer, done.cause().toString());
+                if (!failureNoticed) {
+                    failureNoticed = true;
+                    listener.connectFailed(peer, done.cause().getMessage());
+                }
                 scheduleConnect(RETRY_DELAY.toMillis());
             }
         });
@@ -354,6 +364,7 @@ public final class HaLinks implements AutoCloseable {
                 }
             }
             if (wasCurrent && link.up) {
+                lastTryingNotice = Long.MIN_VALUE;
                 listener.linkDown(link, link.cause, link.cause == LossCause.HEARTBEAT_TIMEOUT ? "no heartbeat" : "connection closed");
             }
             if (wasCurrent || current() == null) {

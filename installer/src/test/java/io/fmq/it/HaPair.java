@@ -1,0 +1,194 @@
+package io.fmq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fmq.profile.ConfigKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * The two replicated-HA profiles of an {@link Installation}, given free ports that point at each other and short HA
+ * intervals (ping 1 s, lock checks 1 s / 2 s) so that a test pair forms and fails over quickly.
+ */
+final class HaPair {
+    static final String PRIMARY = "FioranoMQ_HA_rpl/HAPrimary";
+    static final String SECONDARY = "FioranoMQ_HA_rpl/HASecondary";
+    private static final ObjectName HA = io.fmq.management.ObjectNames.HA_STATUS;
+
+    final Installation fmq;
+    /** {client, rmi, ha} of each. */
+    final int[] primary;
+    final int[] secondary;
+
+    HaPair(Installation fmq) throws IOException {
+        this(fmq, Map.of());
+    }
+
+    HaPair(Installation fmq, Map<ConfigKey, String> extra) throws IOException {
+        this.fmq = fmq;
+        int[] ports = Installation.freePorts(6);
+        primary = new int[] {ports[0], ports[1], ports[2]};
+        secondary = new int[] {ports[3], ports[4], ports[5]};
+        configure(PRIMARY, primary, secondary, extra);
+        configure(SECONDARY, secondary, primary, extra);
+    }
+
+    private void configure(String profile, int[] own, int[] peer, Map<ConfigKey, String> extra) throws IOException {
+        Map<ConfigKey, String> values = new HashMap<>();
+        values.put(ConfigKey.SERVER_PORT, Integer.toString(own[0]));
+        values.put(ConfigKey.RMI_SERVER_PORT, Integer.toString(own[1]));
+        values.put(ConfigKey.PORT, Integer.toString(own[2]));
+        values.put(ConfigKey.BACKUP_SERVER_PORT, Integer.toString(peer[0]));
+        values.put(ConfigKey.BACKUP_RMI_SERVER_PORT, Integer.toString(peer[1]));
+        values.put(ConfigKey.BACKUP_HA_PORT, Integer.toString(peer[2]));
+        values.put(ConfigKey.PING_INTERVAL, "1000");
+        values.put(ConfigKey.ACTIVE_LOCK_REACQUISITION_INTERVAL, "1000");
+        values.put(ConfigKey.PASSIVE_LOCK_ACQUISITION_INTERVAL, "2000");
+        values.put(ConfigKey.SOCKET_CREATION_TIMEOUT, "1000");
+        values.putAll(extra);
+        fmq.configure(profile, values);
+    }
+
+    int rmi(String profile) {
+        return ports(profile)[1];
+    }
+
+    int client(String profile) {
+        return ports(profile)[0];
+    }
+
+    private int[] ports(String profile) {
+        return profile.equals(PRIMARY) ? primary : secondary;
+    }
+
+    static String other(String profile) {
+        return profile.equals(PRIMARY) ? SECONDARY : PRIMARY;
+    }
+
+    Installation.Result start(String profile) {
+        Installation.Result r = fmq.run("fmq.sh", "-profile", profile);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        return r;
+    }
+
+    /** The server's HA state over JMX, or "DOWN" when it does not answer. */
+    String state(String profile) {
+        return attribute(profile, "State");
+    }
+
+    String attribute(String profile, String name) {
+        JMXServiceURL url;
+        try {
+            url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://localhost:" + rmi(profile) + "/fmq");
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> env = Map.of(JMXConnector.CREDENTIALS, new String[] {"admin", "passwd"});
+        try (JMXConnector c = JMXConnectorFactory.connect(url, env)) {
+            MBeanServerConnection s = c.getMBeanServerConnection();
+            return String.valueOf(s.getAttribute(HA, name));
+        } catch (Exception e) {
+            return "DOWN";
+        }
+    }
+
+    /** Invokes an operation of the HA MBean. */
+    String invoke(String profile, String operation) throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://localhost:" + rmi(profile) + "/fmq");
+        Map<String, Object> env = Map.of(JMXConnector.CREDENTIALS, new String[] {"admin", "passwd"});
+        try (JMXConnector c = JMXConnectorFactory.connect(url, env)) {
+            return String.valueOf(c.getMBeanServerConnection().invoke(HA, operation, new Object[0], new String[0]));
+        }
+    }
+
+    void awaitState(String profile, String state) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> state(profile), s -> s.equals(state));
+            if (state.equals("ACTIVE") || state.equals("STANDALONE")) {
+                // the state changes first, then the client port opens
+                await().atMost(Duration.ofSeconds(30)).until(() -> Installation.listening(client(profile)));
+            }
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(profile + " did not reach " + state + "; consoles:\n" + consoles(), e);
+        }
+    }
+
+    /** Both servers' console output, for failure messages. */
+    String consoles() {
+        try {
+            return "--- " + PRIMARY + "\n" + console(PRIMARY) + "\n--- " + SECONDARY + "\n" + console(SECONDARY)
+                    + "\n--- log of " + PRIMARY + "\n" + log(PRIMARY) + "\n--- log of " + SECONDARY + "\n" + log(SECONDARY);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Waits until one server is ACTIVE and the other PASSIVE; returns the active one. */
+    String awaitActivePassive() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String p = state(PRIMARY);
+            String s = state(SECONDARY);
+            return p.equals("ACTIVE") && s.equals("PASSIVE") || p.equals("PASSIVE") && s.equals("ACTIVE");
+        });
+        String active = state(PRIMARY).equals("ACTIVE") ? PRIMARY : SECONDARY;
+        await().atMost(Duration.ofSeconds(30)).until(() -> Installation.listening(client(active)));
+        return active;
+    }
+
+    void kill9(String profile) {
+        long pid = fmq.serverPid(profile);
+        assertThat(pid).isPositive();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    String console(String profile) throws IOException {
+        Path out = fmq.profile(profile).resolve("logs/fmq.out");
+        return Files.exists(out) ? Files.readString(out) : "";
+    }
+
+    String log(String profile) throws IOException {
+        Path log = fmq.profile(profile).resolve("logs/fmq.log");
+        if (!Files.exists(log)) {
+            return "";
+        }
+        return Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("HA"))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /** The journal segment files of a server's store, name → bytes. */
+    Map<String, byte[]> journal(String profile) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> s = Files.list(fmq.profile(profile).resolve("run/journal"))) {
+            for (Path p : s.toList()) {
+                files.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return files;
+    }
+
+    /** Waits until both stores hold exactly the same journal, byte for byte. */
+    void awaitIdenticalStores() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            Map<String, byte[]> a = journal(PRIMARY);
+            Map<String, byte[]> b = journal(SECONDARY);
+            assertThat(b.keySet()).isEqualTo(a.keySet());
+            for (String name : a.keySet()) {
+                assertThat(b.get(name)).as(name).isEqualTo(a.get(name));
+            }
+        });
+    }
+}
