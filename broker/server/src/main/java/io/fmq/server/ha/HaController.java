@@ -368,6 +368,10 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
 
             @Override
             public void synced(long lastSequence, long epoch) {
+                ReplicationSink r = store.openReplica();
+                if (r != null) {
+                    resyncBytes = r.bytesApplied();
+                }
                 LOG.info("HA: this store is in sync with the active peer's (sequence {}, epoch {})", lastSequence, epoch);
                 submit(HaEvent.SYNC_COMPLETE);
             }
