@@ -6,11 +6,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.cluster.impl.MessageLoadBalancingType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 
 /**
@@ -19,7 +28,12 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
  * timeout from a disk sync test, persistence on), with one CORE acceptor. Prints "ready" when started and
  * runs until killed.
  *
- * <p>Usage: {@code ArtemisServerMain DATA_DIR PORT}
+ * <p>With a role, one server of a replication pair as {@code artemis create --replicated} configures it
+ * ({@code primary}: ha-policy replication primary; {@code backup}: replication backup with fail-back), both
+ * with a cluster connection to the other over loopback (static connectors). A backup also prints
+ * "in-sync" each time it reports its replica synchronised with the primary, and "active" when it took over.
+ *
+ * <p>Usage: {@code ArtemisServerMain DATA_DIR PORT [primary|backup PEER_PORT]}
  */
 public final class ArtemisServerMain {
     private ArtemisServerMain() {
@@ -28,8 +42,10 @@ public final class ArtemisServerMain {
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
+        String role = args.length > 2 ? args[2] : null;
         Files.createDirectories(data);
-        long timeoutNanos = journalBufferTimeout(data);
+        String measured = System.getProperty("bench.journalBufferTimeout");
+        long timeoutNanos = measured != null ? Long.parseLong(measured) : journalBufferTimeout(data);
         Configuration config = new ConfigurationImpl()
                 .setPersistenceEnabled(true)
                 .setSecurityEnabled(false)
@@ -43,17 +59,57 @@ public final class ArtemisServerMain {
                 .setJournalMinFiles(2)
                 .setJournalPoolFiles(10)
                 .setJMXManagementEnabled(false);
-        java.util.Map<String, Object> params = new java.util.HashMap<>();
-        params.put("host", "localhost");
-        params.put("port", port);
-        params.put("useEpoll", false);
-        config.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(), params, "artemis"));
+        config.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(), netty(port), "artemis"));
+        if (role != null) {
+            int peer = Integer.parseInt(args[3]);
+            config.addConnectorConfiguration("artemis", new TransportConfiguration(NettyConnectorFactory.class.getName(), netty(port), "artemis"));
+            config.addConnectorConfiguration("peer", new TransportConfiguration(NettyConnectorFactory.class.getName(), netty(peer), "peer"));
+            config.setClusterUser("cluster-admin").setClusterPassword("bench-cluster-password");
+            config.addClusterConfiguration(new ClusterConnectionConfiguration()
+                    .setName("my-cluster")
+                    .setConnectorName("artemis")
+                    .setStaticConnectors(List.of("peer"))
+                    .setMessageLoadBalancingType(MessageLoadBalancingType.ON_DEMAND)
+                    .setMaxHops(1)
+                    .setRetryInterval(500));
+            if (role.equals("primary")) {
+                config.setHAPolicyConfiguration(new ReplicatedPolicyConfiguration().setClusterName("my-cluster"));
+            } else {
+                config.setHAPolicyConfiguration(new ReplicaPolicyConfiguration().setClusterName("my-cluster").setAllowFailBack(true));
+            }
+        }
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(config);
         server.start();
         System.out.println("ready journal-buffer-timeout=" + timeoutNanos + "ns");
         System.out.flush();
+        if ("backup".equals(role)) {
+            ActiveMQServer s = server.getActiveMQServer();
+            boolean inSync = false;
+            while (true) {
+                if (s.isActive()) {
+                    System.out.println("active");
+                    System.out.flush();
+                    break;
+                }
+                boolean now = s.isReplicaSync();
+                if (now && !inSync) {
+                    System.out.println("in-sync");
+                    System.out.flush();
+                }
+                inSync = now;
+                Thread.sleep(10);
+            }
+        }
         Thread.currentThread().join();
+    }
+
+    private static Map<String, Object> netty(int port) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("host", "localhost");
+        params.put("port", port);
+        params.put("useEpoll", false);
+        return params;
     }
 
     /**

@@ -35,15 +35,20 @@ public final class Bench {
         Integer messages = null;
         int size = 1024;
         String only = null;
+        int rounds = 1;
+        int resyncMb = 100;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dist": dist = Path.of(args[++i]); break;
                 case "--messages": messages = Integer.parseInt(args[++i]); break;
                 case "--size": size = Integer.parseInt(args[++i]); break;
                 case "--only": only = args[++i]; break;
+                case "--rounds": rounds = Integer.parseInt(args[++i]); break;
+                case "--resync-mb": resyncMb = Integer.parseInt(args[++i]); break;
                 default:
                     if (args[i].startsWith("-")) {
-                        System.err.println("usage: bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis]");
+                        System.err.println("usage: bench.sh [WORKLOAD...|messaging|ha] [--messages N] [--size BYTES] [--only fmq|artemis]"
+                                + " [--rounds N] [--resync-mb MB]");
                         System.exit(2);
                     }
                     selected.add(args[i]);
@@ -51,18 +56,35 @@ public final class Bench {
         }
         List<Workload> workloads = new ArrayList<>();
         for (Workload w : Workload.all()) {
-            if (selected.isEmpty() || selected.contains(w.name())) {
+            if (selected.isEmpty() || selected.contains(w.name()) || selected.contains("messaging")) {
                 workloads.add(w);
             }
         }
-        if (workloads.isEmpty()) {
-            System.err.println("no such workload; known: " + Workload.all().stream().map(Workload::name).toList());
-            System.exit(2);
+        List<String> ha = new ArrayList<>();
+        for (String name : HaBench.ALL) {
+            if (selected.isEmpty() || selected.contains(name) || selected.contains("ha")) {
+                ha.add(name);
+            }
+        }
+        for (String name : selected) {
+            boolean known = name.equals("messaging") || name.equals("ha") || HaBench.ALL.contains(name)
+                    || Workload.all().stream().anyMatch(w -> w.name().equals(name));
+            if (!known) {
+                System.err.println("no such workload: " + name + "; known: messaging (" + Workload.all().stream().map(Workload::name).toList()
+                        + "), ha (" + HaBench.ALL + ")");
+                System.exit(2);
+            }
         }
         Map<String, Workload.Result> fmq = new LinkedHashMap<>();
         Map<String, Workload.Result> artemis = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("fmq-bench");
         try {
+            if (!ha.isEmpty()) {
+                HaBench.run(ha, new HaBench.Options(dist, work, messages, size, only, rounds, resyncMb));
+            }
+            if (workloads.isEmpty()) {
+                return;
+            }
             if (!"artemis".equals(only)) {
                 try (Server s = Server.fmq(dist, work.resolve("fmq"))) {
                     FmqConnectionFactory f = new FmqConnectionFactory("fmq://localhost:" + s.port);
