@@ -166,6 +166,7 @@ class ReplicatedPairIT {
         pair.start(HaPair.SECONDARY);
         pair.awaitState(HaPair.SECONDARY, "ACTIVE");
         pair.awaitState(HaPair.PRIMARY, "PASSIVE");
+        pair.awaitIdenticalStores();
         try (Connection c = connect(pair, HaPair.SECONDARY)) {
             assertThat(receiveAll(c, "kept")).hasSize(50);
         }
@@ -182,8 +183,9 @@ class ReplicatedPairIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> pair.console(active).contains(
                 (active.equals(HaPair.PRIMARY) ? "Primary" : "Secondary") + " Server switched to WAITING"));
-        // the pair recovers on its own: one serves, the other follows
+        // the pair recovers on its own: one serves, the other follows, with the same store
         pair.awaitActivePassive();
+        pair.awaitIdenticalStores();
     }
 
     @Test
@@ -199,6 +201,7 @@ class ReplicatedPairIT {
         assertThat(pair.invoke(active, "switchover")).startsWith("Switchover done");
         pair.awaitState(passive, "ACTIVE");
         pair.awaitState(active, "PASSIVE");
+        pair.awaitIdenticalStores();
         Set<String> got;
         try (Connection c = connect(pair, passive)) {
             got = new HashSet<>(receiveAll(c, "moved"));

@@ -67,7 +67,7 @@ class ServerLifecycleIT {
     }
 
     @Test
-    void haProfileRunsAsASingleServerAndSaysSo() throws Exception {
+    void replicatedProfileStartsWaitingForItsPeerAndReportsItsHaState() throws Exception {
         String profile = "FioranoMQ_HA_rpl/HAPrimary";
         int[] ports = fmq.useFreePorts(profile);
 
@@ -78,9 +78,12 @@ class ServerLifecycleIT {
                 "HA channel          : listens on port " + ports[2],
                 "Lock file           : " + fmq.home.resolve("profiles/FioranoMQ_HA_rpl/lock.dat"),
                 "Gateway             : localhost:7",
-                "this server runs as a single server");
+                "Primary Server switched to WAITING",
+                "Trying to establish connection with localhost:");
         Installation.Result status = fmq.run("server-status.sh", "-rmiPort", Integer.toString(ports[1]), "--json");
-        assertThat(status.output()).contains("\"role\":\"primary\"", "\"haMode\":\"replicated\"", "\"haActive\":false");
+        assertThat(status.output()).contains("\"role\":\"primary\"", "\"haMode\":\"replicated\"", "\"haActive\":true",
+                "\"haState\":\"WAITING\"", "\"peerState\":\"DEAD\"");
+        assertThat(Installation.listening(ports[0])).as("a waiting server accepts no clients").isFalse();
         assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(ports[1])).exitCode()).isZero();
     }
 
