@@ -316,8 +316,10 @@ public final class HaStateMachine {
         HaStatus s = step.status;
         long now = in.nowNanos();
         boolean tick = in.event() == HaEvent.TICK;
+        // ticks retry; a change on the link is worth an attempt at once (never a failed attempt: that would loop)
+        boolean attempt = tick || in.event() == HaEvent.LINK_UP || in.event() == HaEvent.PEER_STATE_CHANGED;
         if (!in.lock().held()) {
-            return step.stay(why + "; trying for the lock", tick ? List.of(TRY_ACQUIRE_LOCK) : List.of());
+            return step.stay(why + "; trying for the lock", attempt ? List.of(TRY_ACQUIRE_LOCK) : List.of());
         }
         if (needsEligibility) {
             String notEligible = whyNotEligible(in);
