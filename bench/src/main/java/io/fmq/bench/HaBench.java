@@ -58,7 +58,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  *       send began after the kill, in seconds. Also counted: messages received twice (duplicates) and
  *       messages whose send returned but that never arrived (lost). Default: shipped settings and client
  *       defaults; low latency: {@link #FMQ_LOW_LATENCY} and a 10..100 ms reconnect backoff for FMQ, a
- *       100 ms retry interval for Artemis.</li>
+ *       100 ms retry interval for Artemis; {@code ha-failover-guide}: the README HA guide's fast-failover
+ *       values ({@link #FMQ_GUIDE}, backoff 20..500 ms) against the same Artemis client.</li>
  *   <li>{@code ha-resync}: the passive/backup is killed, {@code --resync-mb} MB of persistent messages
  *       accumulate on the active server, then the passive is started again; the figure is the time from
  *       its launch until the pair reports itself in sync (FMQ: restarted server PASSIVE and the other
@@ -68,7 +69,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 final class HaBench {
     static final List<String> THROUGHPUT = List.of("ha-persistent-1x1", "ha-persistent-4x4", "ha-transacted-1x1", "ha-transacted-4x4");
     static final List<String> ALL = List.of("ha-persistent-1x1", "ha-persistent-4x4", "ha-transacted-1x1", "ha-transacted-4x4",
-            "ha-failover-default", "ha-failover-lowlatency", "ha-resync");
+            "ha-failover-default", "ha-failover-lowlatency", "ha-failover-guide", "ha-resync");
 
     /** The low-latency HA settings of both FMQ servers (Config.cfg keys). */
     static final Map<String, String> FMQ_LOW_LATENCY = orderedMap(
@@ -76,9 +77,31 @@ final class HaBench {
             "ActiveLockReAcquisitionInterval", "100",
             "PassiveLockAcquisitionInterval", "400",
             "FMQGroup.SocketCreationTimeout", "100");
-    static final Duration FMQ_LOW_LATENCY_BACKOFF_INITIAL = Duration.ofMillis(10);
-    static final Duration FMQ_LOW_LATENCY_BACKOFF_MAX = Duration.ofMillis(100);
+    /** The fast-failover settings of the README's HA guide ("Settings that matter for failover speed"). */
+    static final Map<String, String> FMQ_GUIDE = orderedMap(
+            "FMQGroup.PingInterval", "1000",
+            "ActiveLockReAcquisitionInterval", "1000",
+            "PassiveLockAcquisitionInterval", "2000",
+            "FMQGroup.SocketCreationTimeout", "1000");
     static final long ARTEMIS_LOW_LATENCY_RETRY_INTERVAL = 100;
+
+    /**
+     * HA settings of a run: FMQ Config.cfg values (null: shipped), FMQ client reconnect backoff (null: the
+     * client's default), Artemis client retry interval (null: Artemis's default, 2000 ms).
+     */
+    record Variant(Map<String, String> fmqSettings, Duration backoffInitial, Duration backoffMax, Long artemisRetryInterval) {
+        static final Variant DEFAULT = new Variant(null, null, null, null);
+
+        static Variant of(String workload) {
+            return switch (workload) {
+                case "ha-failover-lowlatency" -> new Variant(FMQ_LOW_LATENCY, Duration.ofMillis(10), Duration.ofMillis(100),
+                        ARTEMIS_LOW_LATENCY_RETRY_INTERVAL);
+                case "ha-failover-guide" -> new Variant(FMQ_GUIDE, Duration.ofMillis(20), Duration.ofMillis(500),
+                        ARTEMIS_LOW_LATENCY_RETRY_INTERVAL);
+                default -> DEFAULT;
+            };
+        }
+    }
 
     private static final ObjectName HA_STATUS = objectName("fmq:type=HA,name=HAStatus");
 
@@ -97,15 +120,15 @@ final class HaBench {
                 continue;
             }
             Map<String, Double> results = broker.equals("fmq") ? fmq : artemis;
-            PairFactory pairs = (settings, n) -> broker.equals("fmq")
-                    ? new FmqPair(o.dist(), o.work().resolve("fmq-ha-" + n), settings)
-                    : new ArtemisPair(o.work().resolve("artemis-ha-" + n), journalBufferTimeout, settings != null);
+            PairFactory pairs = (variant, n) -> broker.equals("fmq")
+                    ? new FmqPair(o.dist(), o.work().resolve("fmq-ha-" + n), variant.fmqSettings())
+                    : new ArtemisPair(o.work().resolve("artemis-ha-" + n), journalBufferTimeout);
             int serial = 0;
             List<String> throughput = names.stream().filter(THROUGHPUT::contains).toList();
             if (!throughput.isEmpty()) {
-                try (Pair pair = pairs.create(null, serial++)) {
+                try (Pair pair = pairs.create(Variant.DEFAULT, serial++)) {
                     pair.start();
-                    ConnectionFactory f = pair.factory(false);
+                    ConnectionFactory f = pair.factory(Variant.DEFAULT);
                     for (String name : throughput) {
                         Workload w = workload(name);
                         int n = o.messages() != null ? o.messages() : w.mode() == Workload.Mode.PERSISTENT ? 5_000 * w.producers() : 30_000;
@@ -122,14 +145,14 @@ final class HaBench {
             }
             for (String name : names) {
                 if (name.startsWith("ha-failover-")) {
-                    boolean low = name.equals("ha-failover-lowlatency");
+                    Variant variant = Variant.of(name);
                     double[] seconds = new double[o.rounds()];
                     int duplicates = 0;
                     int lost = 0;
                     for (int r = 0; r < o.rounds(); r++) {
-                        try (Pair pair = pairs.create(low ? FMQ_LOW_LATENCY : null, serial++)) {
+                        try (Pair pair = pairs.create(variant, serial++)) {
                             pair.start();
-                            ConnectionFactory f = pair.factory(low);
+                            ConnectionFactory f = pair.factory(variant);
                             FailoverResult fr = failover(pair, f, "failover." + r, o.size());
                             closeFactory(f);
                             seconds[r] = fr.seconds();
@@ -146,9 +169,9 @@ final class HaBench {
                     print("%s %s.duplicates %d msgs", broker, name, duplicates);
                     print("%s %s.lost %d msgs", broker, name, lost);
                 } else if (name.equals("ha-resync")) {
-                    try (Pair pair = pairs.create(null, serial++)) {
+                    try (Pair pair = pairs.create(Variant.DEFAULT, serial++)) {
                         pair.start();
-                        ConnectionFactory f = pair.factory(false);
+                        ConnectionFactory f = pair.factory(Variant.DEFAULT);
                         pair.killPassive();
                         long messages = o.resyncMb() * 1024L * 1024L / o.size();
                         long loadStart = System.nanoTime();
@@ -379,15 +402,14 @@ final class HaBench {
     // pairs
 
     interface PairFactory {
-        /** settings: null for the shipped ones, else the low-latency variant. */
-        Pair create(Map<String, String> settings, int serial) throws Exception;
+        Pair create(Variant variant, int serial) throws Exception;
     }
 
     interface Pair extends AutoCloseable {
         /** Starts both servers and returns once one serves and the other is in sync with it. */
         void start() throws Exception;
 
-        ConnectionFactory factory(boolean lowLatency) throws Exception;
+        ConnectionFactory factory(Variant variant) throws Exception;
 
         /** SIGKILL of the serving server. */
         void killActive() throws Exception;
@@ -491,14 +513,14 @@ final class HaBench {
         }
 
         @Override
-        public ConnectionFactory factory(boolean lowLatency) {
+        public ConnectionFactory factory(Variant variant) {
             FmqConnectionFactory f = new FmqConnectionFactory("fmq://localhost:" + ports[active][0]);
             f.setBackupURLs("fmq://localhost:" + ports[1 - active][0]);
             f.setDurableConnections(true);
             f.setUser("admin");
             f.setPassword("passwd");
-            if (lowLatency) {
-                f.setReconnectBackoff(FMQ_LOW_LATENCY_BACKOFF_INITIAL, FMQ_LOW_LATENCY_BACKOFF_MAX);
+            if (variant.backoffInitial() != null) {
+                f.setReconnectBackoff(variant.backoffInitial(), variant.backoffMax());
             }
             return f;
         }
@@ -594,7 +616,7 @@ final class HaBench {
         private ServerProcess primary;
         private ServerProcess backup;
 
-        ArtemisPair(Path dir, long journalBufferTimeout, boolean lowLatency) throws IOException {
+        ArtemisPair(Path dir, long journalBufferTimeout) throws IOException {
             this.dir = dir;
             this.journalBufferTimeout = journalBufferTimeout;
             ports[0] = Bench.freePort();
@@ -620,9 +642,9 @@ final class HaBench {
         }
 
         @Override
-        public ConnectionFactory factory(boolean lowLatency) {
+        public ConnectionFactory factory(Variant variant) {
             return new ActiveMQConnectionFactory("(tcp://localhost:" + ports[0] + ",tcp://localhost:" + ports[1]
-                    + ")?ha=true&reconnectAttempts=-1&useEpoll=false" + (lowLatency ? "&retryInterval=" + ARTEMIS_LOW_LATENCY_RETRY_INTERVAL : ""));
+                    + ")?ha=true&reconnectAttempts=-1&useEpoll=false" + (variant.artemisRetryInterval() != null ? "&retryInterval=" + variant.artemisRetryInterval() : ""));
         }
 
         @Override
