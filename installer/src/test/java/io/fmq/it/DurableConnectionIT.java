@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fmq.client.ConnectionEventListener;
 import io.fmq.client.FmqConnection;
 import io.fmq.client.FmqConnectionFactory;
-import io.fmq.profile.ConfigKey;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -15,10 +14,8 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,13 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DurableConnectionIT {
-    static final String PRIMARY = "FioranoMQ_HA_rpl/HAPrimary";
-    static final String SECONDARY = "FioranoMQ_HA_rpl/HASecondary";
+    static final String PRIMARY = HaPair.PRIMARY;
+    static final String SECONDARY = HaPair.SECONDARY;
 
     @TempDir
     static Path dir;
 
     static Installation fmq;
+    static HaPair pair;
     /** {client, rmi, ha} ports. */
     static int[] primary;
     static int[] secondary;
@@ -56,25 +54,9 @@ class DurableConnectionIT {
     @BeforeAll
     static void setUp() throws Exception {
         fmq = Installation.copy(dir);
-        int[] ports = Installation.freePorts(6);
-        primary = new int[] {ports[0], ports[1], ports[2]};
-        secondary = new int[] {ports[3], ports[4], ports[5]};
-        configure(PRIMARY, primary, secondary);
-        configure(SECONDARY, secondary, primary);
-    }
-
-    private static void configure(String profile, int[] own, int[] peer) throws Exception {
-        Map<ConfigKey, String> values = new HashMap<>();
-        values.put(ConfigKey.SERVER_PORT, Integer.toString(own[0]));
-        values.put(ConfigKey.RMI_SERVER_PORT, Integer.toString(own[1]));
-        values.put(ConfigKey.PORT, Integer.toString(own[2]));
-        values.put(ConfigKey.BACKUP_SERVER_PORT, Integer.toString(peer[0]));
-        values.put(ConfigKey.BACKUP_RMI_SERVER_PORT, Integer.toString(peer[1]));
-        values.put(ConfigKey.BACKUP_HA_PORT, Integer.toString(peer[2]));
-        values.put(ConfigKey.PING_INTERVAL, "1000");
-        values.put(ConfigKey.ACTIVE_LOCK_REACQUISITION_INTERVAL, "1000");
-        values.put(ConfigKey.PASSIVE_LOCK_ACQUISITION_INTERVAL, "2000");
-        fmq.configure(profile, values);
+        pair = new HaPair(fmq);
+        primary = pair.primary;
+        secondary = pair.secondary;
     }
 
     @AfterAll
@@ -85,24 +67,19 @@ class DurableConnectionIT {
     }
 
     static void start(String profile) {
-        Installation.Result r = fmq.run("fmq.sh", "-profile", profile);
-        assertThat(r.exitCode()).as(r.toString()).isZero();
+        pair.start(profile);
     }
 
     static String log(String profile) {
         try {
-            Path out = fmq.profile(profile).resolve("logs/fmq.out");
-            return Files.exists(out) ? Files.readString(out) : "";
-        } catch (Exception e) {
+            return pair.console(profile);
+        } catch (java.io.IOException e) {
             return "";
         }
     }
 
     static void kill9(String profile) {
-        long pid = fmq.serverPid(profile);
-        assertThat(pid).as("pid of " + profile).isPositive();
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        pair.kill9(profile);
     }
 
     static FmqConnectionFactory factory(String clientId) {
