@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks FMQ against Apache Artemis on this machine (same workloads, same JMS code, each broker in its
-# own process): ./bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis]
-# Workloads: nonpersistent-1x1 nonpersistent-4x4 persistent-1x1 persistent-4x4 transacted-1x1 transacted-4x4
+# own process): ./bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis] [--rounds N] [--resync-mb MB]
+# Workloads ("messaging"): nonpersistent-1x1 nonpersistent-4x4 persistent-1x1 persistent-4x4 transacted-1x1 transacted-4x4
+# Replicated HA ("ha", an FMQ pair against an Artemis replication pair): ha-persistent-1x1 ha-persistent-4x4
+#   ha-transacted-1x1 ha-transacted-4x4 ha-failover-default ha-failover-lowlatency ha-failover-guide ha-resync
 # Prints "<fmq|artemis> <workload> <value> <unit>" per figure and "ratio <workload> <x>" (x > 1: FMQ better).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"

@@ -55,7 +55,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  *   <li>{@code ha-failover-default}, {@code ha-failover-lowlatency}: a producer sends a persistent message
  *       every millisecond (synchronous sends), a consumer receives them; the serving server is killed with
  *       SIGKILL; the figure is the time from the kill until the consumer received the first message whose
- *       send began after the kill, in seconds. Also counted: messages received twice (duplicates) and
+ *       send began after the kill, in seconds ({@code .takeover}: until the surviving server's client port
+ *       accepted a TCP connection, the server's share of it). Also counted: messages received twice (duplicates) and
  *       messages whose send returned but that never arrived (lost). Default: shipped settings and client
  *       defaults; low latency: {@link #FMQ_LOW_LATENCY} and a 10..100 ms reconnect backoff for FMQ, a
  *       100 ms retry interval for Artemis; {@code ha-failover-guide}: the README HA guide's fast-failover
@@ -115,6 +116,8 @@ final class HaBench {
         Map<String, Double> fmq = new LinkedHashMap<>();
         Map<String, Double> artemis = new LinkedHashMap<>();
         long journalBufferTimeout = ArtemisServerMain.journalBufferTimeout(Files.createDirectories(o.work().resolve("sync-test")));
+        System.err.printf(Locale.ROOT, "disk: %.0f synchronous 4 KiB writes per second (Artemis journal buffer timeout %d ns)%n",
+                1e9 / journalBufferTimeout, journalBufferTimeout);
         for (String broker : List.of("fmq", "artemis")) {
             if (o.only() != null && !o.only().equals(broker)) {
                 continue;
@@ -147,6 +150,7 @@ final class HaBench {
                 if (name.startsWith("ha-failover-")) {
                     Variant variant = Variant.of(name);
                     double[] seconds = new double[o.rounds()];
+                    double[] takeover = new double[o.rounds()];
                     int duplicates = 0;
                     int lost = 0;
                     for (int r = 0; r < o.rounds(); r++) {
@@ -156,16 +160,19 @@ final class HaBench {
                             FailoverResult fr = failover(pair, f, "failover." + r, o.size());
                             closeFactory(f);
                             seconds[r] = fr.seconds();
+                            takeover[r] = fr.takeoverSeconds();
                             duplicates += fr.duplicates();
                             lost += fr.lost();
                             if (o.rounds() > 1) {
-                                print("%s %s.round%d %.3f s (%d duplicates, %d lost)", broker, name, r + 1, fr.seconds(), fr.duplicates(), fr.lost());
+                                print("%s %s.round%d %.3f s (server accepting after %.3f s, %d duplicates, %d lost)", broker, name, r + 1,
+                                        fr.seconds(), fr.takeoverSeconds(), fr.duplicates(), fr.lost());
                             }
                         }
                     }
                     double median = median(seconds);
                     results.put(name, median);
                     print("%s %s %.3f s", broker, name, median);
+                    print("%s %s.takeover %.3f s", broker, name, median(takeover));
                     print("%s %s.duplicates %d msgs", broker, name, duplicates);
                     print("%s %s.lost %d msgs", broker, name, lost);
                 } else if (name.equals("ha-resync")) {
@@ -206,7 +213,7 @@ final class HaBench {
     // ---------------------------------------------------------------------------------------------
     // failover
 
-    record FailoverResult(double seconds, int duplicates, int lost) {
+    record FailoverResult(double seconds, double takeoverSeconds, int duplicates, int lost) {
     }
 
     /**
@@ -306,9 +313,29 @@ final class HaBench {
                     throw new IllegalStateException("no messages flow before the kill (" + received.get() + ")");
                 }
             }
+            int survivor = pair.survivorPort();
+            AtomicLong accepting = new AtomicLong();
+            Thread probe = new Thread(() -> {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+                while (System.nanoTime() < end) {
+                    try (Socket sock = new Socket()) {
+                        sock.connect(new InetSocketAddress("localhost", survivor), 100);
+                        accepting.set(System.nanoTime());
+                        return;
+                    } catch (IOException e) {
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
+                    }
+                }
+            }, "takeover-probe");
+            probe.setDaemon(true);
             long kill = System.nanoTime();
             killAt.set(kill);
             pair.killActive();
+            probe.start();
             long deadline = kill + TimeUnit.SECONDS.toNanos(240);
             while (firstAfterKill.get() == 0) {
                 check(failure);
@@ -319,6 +346,8 @@ final class HaBench {
                 Thread.sleep(1);
             }
             double seconds = (firstAfterKill.get() - kill) / 1e9;
+            probe.join(TimeUnit.SECONDS.toMillis(10));
+            double takeover = accepting.get() == 0 ? Double.NaN : (accepting.get() - kill) / 1e9;
             Thread.sleep(1000);
             stopProducer.set(true);
             producerThread.join(TimeUnit.SECONDS.toMillis(60));
@@ -349,7 +378,7 @@ final class HaBench {
                     lost = missing.cardinality();
                 }
             }
-            return new FailoverResult(seconds, duplicates.get(), lost);
+            return new FailoverResult(seconds, takeover, duplicates.get(), lost);
         } finally {
             closeQuietly(producerConnection);
             closeQuietly(consumerConnection);
@@ -410,6 +439,9 @@ final class HaBench {
         void start() throws Exception;
 
         ConnectionFactory factory(Variant variant) throws Exception;
+
+        /** The client port of the server that takes over when the serving one dies. */
+        int survivorPort();
 
         /** SIGKILL of the serving server. */
         void killActive() throws Exception;
@@ -523,6 +555,11 @@ final class HaBench {
                 f.setReconnectBackoff(variant.backoffInitial(), variant.backoffMax());
             }
             return f;
+        }
+
+        @Override
+        public int survivorPort() {
+            return ports[1 - active][0];
         }
 
         @Override
@@ -645,6 +682,11 @@ final class HaBench {
         public ConnectionFactory factory(Variant variant) {
             return new ActiveMQConnectionFactory("(tcp://localhost:" + ports[0] + ",tcp://localhost:" + ports[1]
                     + ")?ha=true&reconnectAttempts=-1&useEpoll=false" + (variant.artemisRetryInterval() != null ? "&retryInterval=" + variant.artemisRetryInterval() : ""));
+        }
+
+        @Override
+        public int survivorPort() {
+            return ports[1];
         }
 
         @Override
