@@ -26,6 +26,7 @@ final class FieldControls {
         TextField text = new TextField();
         text.setId(id);
         text.setPrefColumnCount(22);
+        text.setPromptText(f.key().type().expected());
         text.textProperty().bindBidirectional(f.valueProperty());
         return text;
     }
@@ -36,7 +37,7 @@ final class FieldControls {
         label.setStyle("-fx-font-weight: bold;");
         grid.add(label, 0, row);
         grid.add(control(f, prefix + f.label()), 1, row++);
-        grid.add(Styles.hint(f.key().description() + " Expects " + f.key().type().expected() + "."), 1, row++);
+        grid.add(Styles.hint(f.key().description()), 1, row++);
         grid.add(Styles.message(f.errorProperty(), Styles.ERROR, prefix + "error-" + f.label()), 1, row++);
         grid.add(Styles.message(f.warningProperty(), Styles.WARNING, prefix + "warning-" + f.label()), 1, row++);
         return row;

@@ -41,7 +41,12 @@ final class HaWizardView {
         TitledPane advanced = new TitledPane("Advanced configuration", grid(vm.advancedFields()));
         basic.setCollapsible(false);
         advanced.setCollapsible(false);
-        VBox body = new VBox(10, intro, basic, advanced);
+        HBox columns = new HBox(12, basic, advanced);
+        HBox.setHgrow(basic, Priority.ALWAYS);
+        HBox.setHgrow(advanced, Priority.ALWAYS);
+        basic.setMaxHeight(Double.MAX_VALUE);
+        advanced.setMaxHeight(Double.MAX_VALUE);
+        VBox body = new VBox(10, intro, columns);
         body.setPadding(new Insets(12));
         ScrollPane scroll = new ScrollPane(body);
         scroll.setFitToWidth(true);
@@ -71,15 +76,15 @@ final class HaWizardView {
         BorderPane root = new BorderPane(scroll);
         root.setBottom(bottom);
         root.setId("wizard");
-        stage.setScene(new Scene(root, 760, 720));
+        stage.setScene(new Scene(root, 1240, 780));
     }
 
     private static GridPane grid(List<WizardField> fields) {
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(2);
-        ColumnConstraints c0 = new ColumnConstraints(230);
-        ColumnConstraints c1 = new ColumnConstraints(200, 420, Double.MAX_VALUE);
+        ColumnConstraints c0 = new ColumnConstraints(215);
+        ColumnConstraints c1 = new ColumnConstraints(200, 360, Double.MAX_VALUE);
         c1.setHgrow(Priority.ALWAYS);
         grid.getColumnConstraints().addAll(c0, c1);
         int row = 0;

@@ -229,6 +229,11 @@ public final class MainView {
         new PairDialogView(stage, new PairDialogViewModel(left, right)).show();
     }
 
+    /** The id of a profile's tree cell: {@code profile-} and its name with every other character than letters and digits as {@code _}. */
+    public static String profileCellId(ProfileViewModel p) {
+        return "profile-" + p.name().replaceAll("[^A-Za-z0-9]", "_");
+    }
+
     private final class EntryCell extends TreeCell<Entry> {
         @Override
         protected void updateItem(Entry item, boolean empty) {
@@ -243,7 +248,7 @@ public final class MainView {
             if (item.isProfile()) {
                 textProperty().bind(item.profile().titleProperty());
                 setContextMenu(profileMenu(item.profile()));
-                setId("profile-" + item.profile().name());
+                setId(profileCellId(item.profile()));
             } else {
                 setText(item.label());
                 setContextMenu(null);

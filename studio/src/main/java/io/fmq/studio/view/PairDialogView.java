@@ -86,13 +86,17 @@ final class PairDialogView {
         cancel.setOnAction(e -> stage.close());
         HBox buttons = new HBox(8, ok, cancel);
         buttons.setAlignment(Pos.CENTER_RIGHT);
-        VBox bottom = new VBox(8, checks, buttons);
+        checks.setPrefWidth(420);
+        checks.setMaxHeight(Double.MAX_VALUE);
+        VBox bottom = new VBox(8, buttons);
         bottom.setPadding(new Insets(8, 12, 12, 12));
 
         BorderPane root = new BorderPane(scroll);
+        root.setRight(checks);
+        BorderPane.setMargin(checks, new Insets(12, 12, 0, 0));
         root.setBottom(bottom);
         root.setId("pairDialog");
-        stage.setScene(new Scene(root, 900, 820));
+        stage.setScene(new Scene(root, 1240, 780));
     }
 
     private void showMismatches() {
@@ -113,11 +117,8 @@ final class PairDialogView {
             Button fix = new Button("Fix: " + m.fixLabel());
             fix.setId("fix-" + i);
             fix.setOnAction(e -> vm.apply(m));
-            HBox line = new HBox(10, text, fix);
-            HBox.setHgrow(text, Priority.ALWAYS);
-            text.setMaxWidth(Double.MAX_VALUE);
-            line.setAlignment(Pos.CENTER_LEFT);
-            mismatchBox.getChildren().add(line);
+            fix.setWrapText(true);
+            mismatchBox.getChildren().add(new VBox(4, text, fix));
             i++;
         }
     }
