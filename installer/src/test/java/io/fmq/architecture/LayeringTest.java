@@ -54,9 +54,21 @@ class LayeringTest {
 
     @Test
     void studioImportsNoServerCode() {
+        // the Studio reads and writes profiles through the profile library and talks to a running server
+        // only over JMX (the management API's interfaces)
         noClasses().that().resideInAPackage("io.fmq.studio..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.netty..")
-                .allowEmptyShould(true)
+                .should().dependOnClassesThat().resideInAnyPackage("io.fmq.server..", "io.netty..", "io.fmq.store..",
+                        "io.fmq.ha..", "io.fmq.protocol..", "io.fmq.client..", "io.fmq.jmx..")
+                .check(classes);
+    }
+
+    @Test
+    void studioViewModelsNeedNoScreen() {
+        // MVVM: view models use JavaFX properties and collections only, never controls or windows,
+        // so that they are unit-tested without a screen
+        noClasses().that().resideInAPackage("io.fmq.studio.viewmodel..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..",
+                        "javafx.application..", "io.fmq.studio.view")
                 .check(classes);
     }
 

@@ -16,8 +16,9 @@ public final class Studio {
     }
 
     public static MainView show(Stage stage, ProfileRepository repository, Dialogs dialogs, LiveStatusService liveStatus,
-                                Executor background, Executor ui, List<Path> open) {
+                                Executor background, Executor ui, Path profilesFolder, List<Path> open) {
         StudioViewModel vm = new StudioViewModel(repository, dialogs, background, ui);
+        vm.setInitialFolder(profilesFolder);
         MainView view = new MainView(stage, vm, liveStatus, background, ui);
         stage.show();
         for (Path folder : open) {

@@ -26,7 +26,8 @@ public final class StudioApp extends Application {
         });
         List<Path> open = getParameters().getUnnamed().stream().map(Path::of).collect(Collectors.toList());
         Studio.show(stage, new FileProfileRepository(), new FxDialogs(() -> stage),
-                new JmxLiveStatusService(Duration.ofSeconds(5)), background, Platform::runLater, open);
+                new JmxLiveStatusService(Duration.ofSeconds(5)), background, Platform::runLater,
+                Path.of(System.getProperty("fmq.home", ".")).resolve("profiles").toAbsolutePath().normalize(), open);
     }
 
     @Override

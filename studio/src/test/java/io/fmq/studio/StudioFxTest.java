@@ -55,7 +55,7 @@ class StudioFxTest {
     void start(Stage stage) {
         profiles = TestProfiles.copyAll(dir);
         Studio.show(stage, new FileProfileRepository(), dialogs, new JmxLiveStatusService(Duration.ofSeconds(5)),
-                background, Platform::runLater, List.of());
+                background, Platform::runLater, profiles, List.of());
     }
 
     @AfterEach

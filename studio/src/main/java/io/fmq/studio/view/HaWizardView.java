@@ -83,7 +83,7 @@ final class HaWizardView {
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(2);
-        ColumnConstraints c0 = new ColumnConstraints(215);
+        ColumnConstraints c0 = new ColumnConstraints(255);
         ColumnConstraints c1 = new ColumnConstraints(200, 360, Double.MAX_VALUE);
         c1.setHgrow(Priority.ALWAYS);
         grid.getColumnConstraints().addAll(c0, c1);

@@ -96,7 +96,7 @@ final class PairDialogView {
         BorderPane.setMargin(checks, new Insets(12, 12, 0, 0));
         root.setBottom(bottom);
         root.setId("pairDialog");
-        stage.setScene(new Scene(root, 1240, 780));
+        stage.setScene(new Scene(root, 1240, 640));
     }
 
     private void showMismatches() {
@@ -118,6 +118,7 @@ final class PairDialogView {
             fix.setId("fix-" + i);
             fix.setOnAction(e -> vm.apply(m));
             fix.setWrapText(true);
+            fix.setMnemonicParsing(false);
             mismatchBox.getChildren().add(new VBox(4, text, fix));
             i++;
         }

@@ -35,6 +35,11 @@ public final class StudioViewModel {
         this.ui = ui;
     }
 
+    /** Where the folder chooser starts until a profile has been opened (the distribution's profiles folder). */
+    public void setInitialFolder(Path folder) {
+        lastFolder = folder;
+    }
+
     public ObservableList<ProfileViewModel> profiles() {
         return profiles;
     }
