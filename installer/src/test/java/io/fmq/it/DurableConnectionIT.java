@@ -16,6 +16,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,8 +142,12 @@ class DurableConnectionIT {
                 }
             }
             assertThat(events).as("the producer noticed the failover").anyMatch(e -> e.startsWith("producer disconnected"));
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> received.size() == total);
+            try {
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> received.size() == total);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(received.size() + " of " + total + " received; consoles:\n" + pair.consoles(), e);
+            }
             // let late duplicates, if any, arrive
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
             assertThat(received).hasSize(total);

@@ -20,17 +20,13 @@ import io.fmq.ha.state.PeerView;
 import io.fmq.ha.state.RepositoryPosition;
 import io.fmq.server.ConsoleLog;
 import io.fmq.store.FileJournal;
-import io.fmq.store.replication.ReplicationMessage;
-import io.fmq.store.replication.ReplicationSink;
 import io.fmq.store.replication.ReplicationSource;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +74,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     private final Consumer<String> fatal;
     private final Observer observer;
     private final ScheduledExecutorService thread;
-    private final ExecutorService copier;
+    private final HaReplication replication;
 
     // controller-thread state (volatile where JMX reads it)
     private volatile HaStatus status = HaStatus.NOT_STARTED;
@@ -91,11 +87,6 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     private volatile HaLinks links;
     private volatile HaLinks.Link link;
     private HaLinks.LossCause lastLoss;
-    private volatile ReplicationSource source;
-    private volatile ReplicationMessage.SyncRequest pendingSyncRequest;
-    private boolean awaitingSyncRequest;
-    private long lastProgress = -1;
-    private volatile long resyncBytes;
     private volatile boolean stopped;
 
     public HaController(Identity identity, HaStateMachine machine, HaLock lock, GatewayProbe gateway, HaStore store,
@@ -113,10 +104,31 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         this.fatal = fatal;
         this.observer = observer;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fmq-ha-controller"));
-        this.copier = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fmq-ha-resync");
-            t.setDaemon(true);
-            return t;
+        this.replication = new HaReplication(store, new HaReplication.Host() {
+            @Override
+            public HaLinks.Link link() {
+                return link;
+            }
+
+            @Override
+            public void syncComplete() {
+                submit(HaEvent.SYNC_COMPLETE);
+            }
+
+            @Override
+            public void syncProgress() {
+                submit(HaEvent.SYNC_PROGRESS);
+            }
+
+            @Override
+            public void onControllerThread(Runnable r) {
+                onThread(r);
+            }
+
+            @Override
+            public void closeLink() {
+                HaController.this.closeLink();
+            }
         });
     }
 
@@ -155,7 +167,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             return;
         }
         if (event == HaEvent.TICK) {
-            noteProgress();
+            replication.noteProgress();
         }
         HaStatus before = status;
         HaDecision d;
@@ -185,25 +197,6 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         }
     }
 
-    /** Reports synchronisation progress (bytes moved since the last tick) so that a long resync is not timed out. */
-    private void noteProgress() {
-        long now = -1;
-        ReplicationSource s = source;
-        ReplicationSink r = store.openReplica();
-        if (s != null && !s.inSync()) {
-            now = s.bytesCopied();
-        } else if (r != null && !r.synced()) {
-            now = r.bytesApplied();
-        }
-        if (now >= 0) {
-            resyncBytes = now;
-            if (now > lastProgress) {
-                lastProgress = now;
-                submit(HaEvent.SYNC_PROGRESS);
-            }
-        }
-    }
-
     private void execute(HaAction action, HaDecision d) throws Exception {
         switch (action) {
             case TRY_ACQUIRE_LOCK -> tryAcquireLock();
@@ -226,17 +219,12 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 }
             }
             case STOP_CLIENT_ACCEPTOR -> stopServing();
-            case BEGIN_SYNC_AS_SOURCE -> {
-                awaitingSyncRequest = true;
-                lastProgress = -1;
-                resyncBytes = 0;
-                ReplicationMessage.SyncRequest queued = pendingSyncRequest;
-                if (queued != null) {
-                    startSource(queued);
-                }
+            case BEGIN_SYNC_AS_SOURCE -> replication.beginAsSource();
+            case BEGIN_SYNC_AS_TARGET -> {
+                stopServing();
+                replication.beginAsTarget();
             }
-            case BEGIN_SYNC_AS_TARGET -> beginSyncAsTarget();
-            case STOP_REPLICATION -> stopReplication(d.state().acceptsClients());
+            case STOP_REPLICATION -> replication.stop(d.state().acceptsClients());
             case BROADCAST_STATE -> broadcast();
         }
     }
@@ -349,84 +337,6 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         }
     }
 
-    private void beginSyncAsTarget() throws IOException {
-        stopServing();
-        HaLinks.Link l = link;
-        if (l == null) {
-            throw new IOException("no HA link to the active peer");
-        }
-        lastProgress = -1;
-        resyncBytes = 0;
-        ReplicationSink sink = store.replica(new ReplicationSink.Listener() {
-            @Override
-            public void acknowledge(ReplicationMessage.Ack ack) {
-                HaLinks.Link current = link;
-                if (current != null) {
-                    current.send(new HaFrame.Replication(ack));
-                }
-            }
-
-            @Override
-            public void synced(long lastSequence, long epoch) {
-                ReplicationSink r = store.openReplica();
-                if (r != null) {
-                    resyncBytes = r.bytesApplied();
-                }
-                LOG.info("HA: this store is in sync with the active peer's (sequence {}, epoch {})", lastSequence, epoch);
-                submit(HaEvent.SYNC_COMPLETE);
-            }
-
-            @Override
-            public void failed(IOException cause) {
-                LOG.error("HA: this server cannot store what the active peer sends ({}); leaving the pair until restarted",
-                        cause.getMessage());
-                onThread(HaController.this::closeLink);
-            }
-        });
-        ReplicationMessage.SyncRequest request = sink.syncRequest();
-        LOG.info("HA: asking the active peer for what this store lacks ({} segment(s), epoch {}, position {})",
-                request.segments().size(), request.epoch(), store.position());
-        l.send(new HaFrame.Replication(request));
-    }
-
-    private void startSource(ReplicationMessage.SyncRequest request) throws IOException {
-        pendingSyncRequest = null;
-        awaitingSyncRequest = false;
-        HaLinks.Link l = link;
-        if (l == null) {
-            return;
-        }
-        FileJournal journal = store.journal();
-        LOG.info("HA: resynchronising the passive peer (it holds {} segment(s), epoch {}); this store is at {}",
-                request.segments().size(), request.epoch(), store.position());
-        source = ReplicationSource.start(journal, request, m -> l.send(new HaFrame.Replication(m)),
-                new ReplicationSource.Listener() {
-                    @Override
-                    public void inSync(long lastSequence, long bytesCopied) {
-                        resyncBytes = bytesCopied;
-                        LOG.info("HA: the passive peer is in sync (sequence {}, {} bytes copied)", lastSequence, bytesCopied);
-                        submit(HaEvent.SYNC_COMPLETE);
-                    }
-
-                    @Override
-                    public void failed(Exception cause) {
-                        LOG.error("HA: resynchronising the passive peer failed: {}", cause.getMessage());
-                        onThread(HaController.this::closeLink);
-                    }
-                }, copier);
-    }
-
-    private void stopReplication(boolean goingOnAlone) {
-        awaitingSyncRequest = false;
-        pendingSyncRequest = null;
-        ReplicationSource s = source;
-        if (s != null) {
-            source = null;
-            s.stop(goingOnAlone);
-        }
-        store.closeReplica();
-    }
-
     private void broadcast() {
         HaLinks.Link l = link;
         if (l == null) {
@@ -484,7 +394,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     @Override
     public void frame(HaLinks.Link from, HaFrame frame) {
         if (frame instanceof HaFrame.Replication r) {
-            replication(r.message());
+            replication.received(r.message());
             return;
         }
         onThread(() -> {
@@ -497,33 +407,6 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 handle(HaEvent.PEER_STATE_CHANGED);
             }
         });
-    }
-
-    /** Replication traffic goes straight to the source or sink (not through the controller's queue). */
-    private void replication(ReplicationMessage m) {
-        if (m instanceof ReplicationMessage.Ack ack) {
-            ReplicationSource s = source;
-            if (s != null) {
-                s.acknowledged(ack.lastSequence());
-            }
-        } else if (m instanceof ReplicationMessage.SyncRequest request) {
-            onThread(() -> {
-                pendingSyncRequest = request;
-                if (awaitingSyncRequest) {
-                    try {
-                        startSource(request);
-                    } catch (IOException e) {
-                        LOG.error("HA: cannot start resynchronising the passive peer: {}", e.getMessage());
-                        closeLink();
-                    }
-                }
-            });
-        } else {
-            ReplicationSink sink = store.openReplica();
-            if (sink != null) {
-                sink.accept(m);
-            }
-        }
     }
 
     private void updatePeer(HaState current, HaState previous, long epoch, long sequence, boolean complete) {
@@ -575,19 +458,18 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     public String switchover() {
         CompletableFuture<String> result = new CompletableFuture<>();
         onThread(() -> {
-            ReplicationSource s = source;
-            if (status.state() != HaState.ACTIVE || link == null || peer.current() != HaState.PASSIVE || s == null) {
+            if (status.state() != HaState.ACTIVE || link == null || peer.current() != HaState.PASSIVE || !replication.streaming()) {
                 result.complete("Refused: a switchover needs this server ACTIVE and its peer PASSIVE; this server is "
                         + status.state() + " and its peer " + remoteState() + ".");
                 return;
             }
             stopServing();
             try {
-                s.durable(store.position().sequence()).get(machine.timings().maxWaitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                replication.confirmedUpTo(store.position().sequence()).get(machine.timings().maxWaitTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 LOG.warn("HA: the passive did not confirm the last records within MaxWaitTimeout: {}", e.toString());
             }
-            long backlog = s.backlog().records();
+            long backlog = replication.backlog().records();
             if (backlog > 0) {
                 LOG.warn("HA: switchover goes on with {} record(s) the passive has not confirmed", backlog);
             }
@@ -650,12 +532,11 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     public ReplicationSource.Backlog backlog() {
-        ReplicationSource s = source;
-        return s == null ? new ReplicationSource.Backlog(0, 0) : s.backlog();
+        return replication.backlog();
     }
 
     public long resyncBytes() {
-        return resyncBytes;
+        return replication.resyncBytes();
     }
 
     public Instant lastTransition() {
@@ -675,7 +556,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 stopped = true;
                 try {
                     stopServing();
-                    stopReplication(false);
+                    replication.stop(false);
                     lock.release();
                 } finally {
                     done.complete(null);
@@ -688,6 +569,6 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             }
         }
         thread.shutdownNow();
-        copier.shutdownNow();
+        replication.close();
     }
 }

@@ -31,9 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HA channel's sockets: a listener on this server's HA port ({@code FMQGroup.Port}) and a connector that keeps
- * trying the peer's ({@code FMQGroup.BackupHAIPAddress:BackupHAPort}) while no link is up. Either side may open the
- * link; when both do at once, both keep the connection the primary opened. Every connection starts with a HELLO
+ * The HA channel's sockets: a listener on this server's HA port ({@code FMQGroup.Port}) and, on the primary, a
+ * connector that keeps trying the peer's ({@code FMQGroup.BackupHAIPAddress:BackupHAPort}) while no link is up. Only the
+ * primary connects, so the pair never holds two connections that each side might adopt differently; the secondary
+ * waits for it (and says so on the console while it waits). Should a second connection come anyway, both sides keep
+ * the one the primary opened. Every connection starts with a HELLO
  * each way within {@code SocketInitializationTimeout}; then frames flow, a PING goes out whenever nothing was sent
  * for a ping interval, and a link that brings nothing for three ping intervals is closed as dead.
  *
@@ -230,6 +232,17 @@ public final class HaLinks implements AutoCloseable {
             failureNoticed = false;
             listener.connecting(peer);
         }
+        if (!settings.primary()) {
+            // Only the primary opens the link: with one connection there is nothing for the two sides to disagree
+            // on (two connections opened at once would each be adopted by one side). The secondary waits for it.
+            if (!failureNoticed && now - lastTryingNotice >= settings.socketCreationTimeout().toNanos()) {
+                failureNoticed = true;
+                listener.connectFailed(peer, "the primary has not connected within " + settings.socketCreationTimeout().toMillis()
+                        + " ms");
+            }
+            scheduleConnect(RETRY_DELAY.toMillis());
+            return;
+        }
         ChannelFuture f = new Bootstrap().group(workers).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, !settings.nagle())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.socketCreationTimeout().toMillis())
@@ -397,9 +410,14 @@ public final class HaLinks implements AutoCloseable {
             }
         }
         if (replaced != null) {
+            boolean reported = replaced.up;
             replaced.cause = LossCause.LOCAL;
-            replaced.up = false; // replaced before the controller used it for anything it must hear about
+            replaced.up = false;
             replaced.channel.close();
+            if (reported) {
+                // the controller may have started work on it (a resync): it must hear that it is gone
+                listener.linkDown(replaced, LossCause.LOCAL, "replaced by the connection the primary opened");
+            }
         }
         return true;
     }
