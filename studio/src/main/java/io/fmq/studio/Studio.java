@@ -21,8 +21,10 @@ public final class Studio {
         vm.setInitialFolder(profilesFolder);
         MainView view = new MainView(stage, vm, liveStatus, background, ui);
         stage.show();
+        // one after the other, so that the explorer lists them in the order given
+        java.util.concurrent.CompletableFuture<?> chain = java.util.concurrent.CompletableFuture.completedFuture(null);
         for (Path folder : open) {
-            vm.open(folder).thenAcceptAsync(p -> p.ifPresent(view::select), ui);
+            chain = chain.thenComposeAsync(x -> vm.open(folder), ui).thenAcceptAsync(p -> p.ifPresent(view::select), ui);
         }
         return view;
     }
