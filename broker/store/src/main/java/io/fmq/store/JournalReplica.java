@@ -28,6 +28,8 @@ public final class JournalReplica implements AutoCloseable {
     private final Map<Long, FileChannel> open = new TreeMap<>();
     private StoreMeta meta;
     private boolean dirty;
+    /** A segment file was created or deleted since the last force: the folder's entries must be forced too. */
+    private boolean entriesChanged;
 
     /** What a replica holds of one segment: its name (first sequence), its length and the CRC32C of its bytes. */
     public record SegmentDigest(long firstSequence, long size, int crc) {
@@ -75,6 +77,7 @@ public final class JournalReplica implements AutoCloseable {
             ch = FileChannel.open(segmentPath(segmentFirstSequence), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
             open.put(segmentFirstSequence, ch);
+            entriesChanged = true;
         } else if (ch == null) {
             Path path = segmentPath(segmentFirstSequence);
             if (!Files.exists(path)) {
@@ -106,6 +109,7 @@ public final class JournalReplica implements AutoCloseable {
         }
         Files.deleteIfExists(segmentPath(segmentFirstSequence));
         dirty = true;
+        entriesChanged = true;
     }
 
     /** Records the active's epoch in this store's meta file (durably, at once). */
@@ -124,7 +128,10 @@ public final class JournalReplica implements AutoCloseable {
         for (FileChannel ch : open.values()) {
             ch.force(false);
         }
-        FileJournal.forceDirectory(journalDir);
+        if (entriesChanged) {
+            FileJournal.forceDirectory(journalDir);
+            entriesChanged = false;
+        }
         // keep only the newest segment open: the others are sealed on the active
         while (open.size() > 1) {
             Long first = open.keySet().iterator().next();
