@@ -1,7 +1,7 @@
 package io.fmq.server;
 
+import io.fmq.profile.StoreFolder;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Proves that one server at most runs on a profile or a store: an OS file lock held for the life of
@@ -72,36 +70,12 @@ public final class InstanceLock implements AutoCloseable {
 
     /** Whether some process holds the lock on the file now (used by offline tools such as clearDB). */
     public static boolean isHeld(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                return true;
-            }
-            lock.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true;
-        }
+        return StoreFolder.isHeld(file);
     }
 
     /** The description written by the current holder, empty if none can be read. */
     public static Map<String, String> readOwner(Path file) {
-        Map<String, String> owner = new LinkedHashMap<>();
-        try {
-            Properties p = new Properties();
-            p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
-            for (String key : new String[] {"pid", "profile", "store", "clientPort", "rmiPort", "started"}) {
-                if (p.getProperty(key) != null) {
-                    owner.put(key, p.getProperty(key));
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            // an unreadable description only makes the refusal message shorter
-        }
-        return owner;
+        return StoreFolder.readOwner(file);
     }
 
     public Path file() {

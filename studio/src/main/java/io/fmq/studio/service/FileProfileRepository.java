@@ -1,26 +1,16 @@
 package io.fmq.studio.service;
 
+import io.fmq.profile.StoreFolder;
 import io.fmq.profile.ConfigDocument;
 import io.fmq.profile.ProfileLoader;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /** Profiles on the local disk, read and written through the profile library. */
 public final class FileProfileRepository implements ProfileRepository {
-    /** The lock file a running server holds in its profile folder. */
-    static final String SERVER_LOCK = "server.pid";
-    /** The lock file a running server (or clearDB) holds in the store. */
-    static final String STORE_LOCK = "store.lock";
+    static final String SERVER_LOCK = StoreFolder.SERVER_LOCK;
 
     @Override
     public LoadedProfile load(Path folder) throws IOException {
@@ -45,7 +35,8 @@ public final class FileProfileRepository implements ProfileRepository {
     @Override
     public ServerState serverState(Path folder) throws IOException {
         Path lock = folder.resolve(SERVER_LOCK);
-        return ServerLockProbe.isHeld(lock) ? new ServerState(true, ServerLockProbe.describeHolder(lock)) : ServerState.STOPPED;
+        return StoreFolder.isHeld(lock) ? new ServerState(true, StoreFolder.describe(StoreFolder.readOwner(lock)))
+                : ServerState.STOPPED;
     }
 
     @Override
@@ -59,42 +50,12 @@ public final class FileProfileRepository implements ProfileRepository {
         if (!Files.isDirectory(store)) {
             return "The data store " + store + " does not exist: nothing to clear.";
         }
-        Path lockFile = store.resolve(STORE_LOCK);
-        // hold the store's lock while deleting, so that a server cannot start on a half-cleared store
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new StoreInUseException("A server holds the data store " + store + " ("
-                        + ServerLockProbe.describeHolder(lockFile) + "); it was not cleared. Stop it first.");
-            }
-            try {
-                int removed = deleteContents(store, lockFile);
-                return "Cleared the data store " + store + " (" + removed + " files removed).";
-            } finally {
-                lock.release();
-            }
+        try {
+            int removed = StoreFolder.clear(store);
+            return "Cleared the data store " + store + " (" + removed + " files removed).";
+        } catch (StoreFolder.InUseException e) {
+            throw new StoreInUseException("A server holds the data store " + store + " (" + StoreFolder.describe(e.owner())
+                    + "); it was not cleared. Stop it first.");
         }
-    }
-
-    private static int deleteContents(Path store, Path keep) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> s = Files.walk(store)) {
-            paths = s.filter(p -> !p.equals(store) && !p.equals(keep))
-                    .sorted(Comparator.reverseOrder()).collect(Collectors.toList());
-        }
-        int files = 0;
-        for (Path p : paths) {
-            if (!Files.isDirectory(p)) {
-                files++;
-            }
-            Files.delete(p);
-        }
-        return files;
     }
 }

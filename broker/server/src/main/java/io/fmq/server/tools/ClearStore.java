@@ -1,5 +1,6 @@
 package io.fmq.server.tools;
 
+import io.fmq.profile.StoreFolder;
 import io.fmq.server.InstanceLock;
 import io.fmq.server.ProfileLocator;
 import io.fmq.server.StartupException;
@@ -7,11 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code clearDB.sh NAME [-dbPath DIR]}: empties a profile's data store (its {@code run/} folder, or
@@ -60,10 +57,9 @@ public final class ClearStore {
                 return 0;
             }
             int removed;
-            try (InstanceLock lock = InstanceLock.acquire(store.resolve("store.lock"), Map.of("pid",
-                    Long.toString(ProcessHandle.current().pid()), "profile", folder.toString(), "store", store.toString()))) {
-                removed = deleteContents(store, lock.file());
-            } catch (InstanceLock.HeldException e) {
+            try {
+                removed = StoreFolder.clear(store);
+            } catch (StoreFolder.InUseException e) {
                 return refuse(err, "data store " + store, e.owner());
             }
             out.println("Cleared the data store of profile " + name + ": " + store + " (" + removed + " files removed).");
@@ -83,21 +79,5 @@ public final class ClearStore {
                 + (rmi != null ? ", RMI port " + rmi : "") + ")" : "") + "; its store was not cleared. Stop it first"
                 + (rmi != null ? " with: shutdown-fmq.sh -rmiPort " + rmi : "") + ".");
         return StartupException.ALREADY_RUNNING;
-    }
-
-    private static int deleteContents(Path store, Path keep) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> s = Files.walk(store)) {
-            paths = s.filter(p -> !p.equals(store) && !p.equals(keep))
-                    .sorted(Comparator.reverseOrder()).collect(Collectors.toList());
-        }
-        int files = 0;
-        for (Path p : paths) {
-            if (!Files.isDirectory(p)) {
-                files++;
-            }
-            Files.delete(p);
-        }
-        return files;
     }
 }
