@@ -148,8 +148,9 @@ class DurableConnectionIT {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError(received.size() + " of " + total + " received; consoles:\n" + pair.consoles(), e);
             }
-            // let late duplicates, if any, arrive
-            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            // no late duplicate may arrive: the count stays exact for a while
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> received.size() == total
+                    && received.values().stream().allMatch(c -> c.get() == 1));
             assertThat(received).hasSize(total);
             assertThat(received.entrySet()).as("each message exactly once")
                     .allSatisfy(e -> assertThat(e.getValue().get()).as("message %d", e.getKey()).isEqualTo(1));
