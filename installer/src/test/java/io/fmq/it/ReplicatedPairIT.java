@@ -87,6 +87,10 @@ class ReplicatedPairIT {
         assertThat(pair.console(HaPair.other(active))).contains("New status of remote server = ACTIVE");
         assertThat(Installation.listening(pair.client(active))).isTrue();
         assertThat(Installation.listening(pair.client(HaPair.other(active)))).as("a passive server accepts no clients").isFalse();
+        Installation.Result viaManager = fmq.run("fmq-admin.sh", "get", "-rmiPort", Integer.toString(pair.rmi(active)),
+                "HA/HAManager/FioranoHAManager", "State", "RemoteState", "PingInterval");
+        assertThat(viaManager.output()).as(viaManager.toString()).contains("State = ACTIVE", "RemoteState = PASSIVE",
+                "PingInterval = 1000");
 
         assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(pair.rmi(HaPair.PRIMARY))).exitCode()).isZero();
         assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(pair.rmi(HaPair.SECONDARY))).exitCode()).isZero();

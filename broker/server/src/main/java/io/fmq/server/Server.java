@@ -101,6 +101,7 @@ public final class Server {
     private volatile FileJournal journal;
     private volatile MessagingService messaging;
     private volatile HaStore haStore;
+    private volatile HaStatusBean haStatus;
     private volatile boolean failed;
     private final Broker.SelectorCompiler selectorCompiler;
 
@@ -220,6 +221,7 @@ public final class Server {
                     }
                 }, console, nanoTime, clock, this::fail, bean::transition);
         bean.attach(controller);
+        haStatus = bean;
         register(ObjectNames.HA_STATUS, new DescribedMXBean<>(bean, HaStatusMXBean.class));
         HaLinks links;
         try {
@@ -296,7 +298,8 @@ public final class Server {
                 () -> jmx == null ? "" : jmx.url().toString(), this::stopAsync);
         register(ObjectNames.SERVER, new DescribedMXBean<>(control, ServerMXBean.class));
         for (ConfigNode node : ConfigNode.values()) {
-            register(ObjectNames.configNode(node.path()), new ConfigNodeMBean(node, profile));
+            register(ObjectNames.configNode(node.path()), new ConfigNodeMBean(node, profile,
+                    profile.haMode() == HaMode.REPLICATED ? () -> haStatus : null));
         }
         started.push(this::unregisterMBeans);
     }
