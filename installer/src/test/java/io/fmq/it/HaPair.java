@@ -83,6 +83,13 @@ final class HaPair {
         return r;
     }
 
+    /** Starts the primary, then the secondary, and waits until they are ACTIVE and PASSIVE; returns the active one. */
+    String startPair() {
+        start(PRIMARY);
+        start(SECONDARY);
+        return awaitActivePassive();
+    }
+
     /** The server's HA state over JMX, or "DOWN" when it does not answer. */
     String state(String profile) {
         return attribute(profile, "State");

@@ -289,25 +289,9 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
             session.connection.channel.request(rid -> new Frame.Send(rid, session.id, wire), session.connection.timeoutMillis);
             return;
         }
-        try {
-            if (!window.tryAcquire(session.connection.timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw new JMSException("the server has not confirmed " + WINDOW + " sends within " + session.connection.timeoutMillis + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JMSException("interrupted while waiting for the producer window");
-        }
-        CompletableFuture<Frame> answer = session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null);
-        answer.whenComplete((f, e) -> {
-            window.release();
-            if (listener != null) {
-                if (e == null) {
-                    listener.onCompletion(message);
-                } else {
-                    listener.onException(message, e instanceof Exception ? (Exception) e : new JMSException(String.valueOf(e)));
-                }
-            }
-        });
+        acquireWindow();
+        releaseWindowThenNotify(session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null),
+                message, listener);
     }
 
     /**
@@ -331,27 +315,14 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
             if (listener == null) {
                 session.connection.channel.send(new Frame.Send(0, session.id, wire));
             } else {
-                session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null).whenComplete((f, e) -> {
-                    if (e == null) {
-                        listener.onCompletion(message);
-                    } else {
-                        listener.onException(message, e instanceof Exception ? (Exception) e : new JMSException(String.valueOf(e)));
-                    }
-                });
+                session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null)
+                        .whenComplete((f, e) -> notify(listener, message, e));
             }
             return;
         }
         boolean wait = mode == DeliveryMode.PERSISTENT && listener == null;
         if (!wait) {
-            try {
-                if (!window.tryAcquire(session.connection.timeoutMillis, TimeUnit.MILLISECONDS)) {
-                    throw new JMSException("the server has not confirmed " + WINDOW + " sends within " + session.connection.timeoutMillis
-                            + " ms");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new JMSException("interrupted while waiting for the producer window");
-            }
+            acquireWindow();
         }
         CompletableFuture<Void> done;
         try {
@@ -367,15 +338,38 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
             ClientChannel.await(done, session.connection.timeoutMillis);
             return;
         }
-        done.whenComplete((v, e) -> {
-            window.release();
-            if (listener != null) {
-                if (e == null) {
-                    listener.onCompletion(message);
-                } else {
-                    listener.onException(message, e instanceof Exception ? (Exception) e : new JMSException(String.valueOf(e)));
-                }
+        releaseWindowThenNotify(done, message, listener);
+    }
+
+    /** Takes a place in the window of unconfirmed sends, waiting at most the request timeout. */
+    private void acquireWindow() throws JMSException {
+        try {
+            if (!window.tryAcquire(session.connection.timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new JMSException("the server has not confirmed " + WINDOW + " sends within " + session.connection.timeoutMillis
+                        + " ms");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while waiting for the producer window");
+        }
+    }
+
+    /** When the send is confirmed or refused: frees its place in the window, then tells the listener (if any). */
+    private void releaseWindowThenNotify(CompletableFuture<?> confirmed, Message message, CompletionListener listener) {
+        confirmed.whenComplete((v, e) -> {
+            window.release();
+            notify(listener, message, e);
         });
+    }
+
+    private static void notify(CompletionListener listener, Message message, Throwable failure) {
+        if (listener == null) {
+            return;
+        }
+        if (failure == null) {
+            listener.onCompletion(message);
+        } else {
+            listener.onException(message, failure instanceof Exception ? (Exception) failure : new JMSException(String.valueOf(failure)));
+        }
     }
 }

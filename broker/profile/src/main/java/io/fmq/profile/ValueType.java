@@ -23,22 +23,14 @@ public enum ValueType {
     POSITIVE_INT("a whole number of at least 1") {
         @Override
         Object parseText(String text) {
-            int n = parseInteger(text);
-            if (n < 1) {
-                throw new InvalidValueException("positive-number", n + " is less than 1");
-            }
-            return n;
+            return atLeast(text, 1, "positive-number");
         }
     },
     /** A whole number of at least 0, parsed to {@link Integer}. */
     NON_NEGATIVE_INT("a whole number of at least 0") {
         @Override
         Object parseText(String text) {
-            int n = parseInteger(text);
-            if (n < 0) {
-                throw new InvalidValueException("non-negative-number", n + " is less than 0");
-            }
-            return n;
+            return atLeast(text, 0, "non-negative-number");
         }
     },
     /** Milliseconds, more than zero, parsed to {@link Duration}. */
@@ -122,6 +114,14 @@ public enum ValueType {
     }
 
     abstract Object parseText(String text);
+
+    private static int atLeast(String text, int min, String rule) {
+        int n = parseInteger(text);
+        if (n < min) {
+            throw new InvalidValueException(rule, n + " is less than " + min);
+        }
+        return n;
+    }
 
     private static int parseInteger(String text) {
         try {
