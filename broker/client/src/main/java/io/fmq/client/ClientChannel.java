@@ -48,9 +48,10 @@ final class ClientChannel {
 
     private static final class Pending {
         final CompletableFuture<Frame> future = new CompletableFuture<>();
-        final Runnable onAnswerInIoThread;
+        /** Runs on the I/O thread with a successful answer, before the answer is handed to the waiting caller. */
+        final java.util.function.Consumer<Frame> onAnswerInIoThread;
 
-        Pending(Runnable onAnswerInIoThread) {
+        Pending(java.util.function.Consumer<Frame> onAnswerInIoThread) {
             this.onAnswerInIoThread = onAnswerInIoThread;
         }
     }
@@ -164,7 +165,7 @@ final class ClientChannel {
     }
 
     /** Sends a request; the future completes with the answer (an {@link Frame.Ok} or a JMSException). */
-    CompletableFuture<Frame> requestAsync(IntFunction<Frame> build, Runnable onAnswerInIoThread) {
+    CompletableFuture<Frame> requestAsync(IntFunction<Frame> build, java.util.function.Consumer<Frame> onAnswerInIoThread) {
         int rid = nextRequestId();
         Pending p = new Pending(onAnswerInIoThread);
         pending.put(rid, p);
@@ -304,9 +305,6 @@ final class ClientChannel {
                     Pending p = owner.pending.remove(e.requestId());
                     JMSException ex = toException(e);
                     if (p != null) {
-                        if (p.onAnswerInIoThread != null) {
-                            p.onAnswerInIoThread.run();
-                        }
                         p.future.completeExceptionally(ex);
                     }
                     if (e.fatal()) {
@@ -322,7 +320,7 @@ final class ClientChannel {
                     Pending p = owner.pending.remove(frame.requestId());
                     if (p != null) {
                         if (p.onAnswerInIoThread != null) {
-                            p.onAnswerInIoThread.run();
+                            p.onAnswerInIoThread.accept(frame);
                         }
                         p.future.complete(frame);
                     }

@@ -144,13 +144,18 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
         sessions.values().forEach(FmqSession::linkLost);
     }
 
-    /** Durable: re-creates the sessions and consumers on a new channel (recovery thread). */
+    /** Durable: re-creates the sessions and consumers on a new channel, and starts it if this connection is started (recovery thread). */
     void restoreOn(ClientChannel ch) throws JMSException {
         List<FmqSession> ordered = new java.util.ArrayList<>(sessions.values());
         ordered.sort(java.util.Comparator.comparingInt(x -> x.id));
         for (FmqSession s : ordered) {
             if (!s.isClosed()) {
                 s.restoreOn(ch);
+            }
+        }
+        synchronized (startLock) {
+            if (started) {
+                ch.request(rid -> new Frame.Flow(rid, true, new int[0], new long[0]), timeoutMillis);
             }
         }
     }
@@ -237,6 +242,10 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
 
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return createSession(transacted, acknowledgeMode, FmqSession.Domain.ANY);
+    }
+
+    private FmqSession createSession(boolean transacted, int acknowledgeMode, FmqSession.Domain domain) throws JMSException {
         checkOpen();
         used = true;
         int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
@@ -246,7 +255,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
         awaitOnline();
         int id = sessionIds.incrementAndGet();
         channel.request(rid -> new Frame.SessionOpen(rid, id, transacted, mode), timeoutMillis);
-        FmqSession s = new FmqSession(this, id, transacted, mode);
+        FmqSession s = new FmqSession(this, id, transacted, mode, domain);
         sessions.put(id, s);
         return s;
     }
@@ -263,12 +272,12 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (QueueSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, FmqSession.Domain.QUEUE);
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (TopicSession) createSession(transacted, acknowledgeMode);
+        return createSession(transacted, acknowledgeMode, FmqSession.Domain.TOPIC);
     }
 
     @Override
@@ -311,36 +320,103 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
         exceptionListener = listener;
     }
 
+    /**
+     * Starts delivery: the server begins to send this connection's consumers messages (a new connection is
+     * stopped, and the server sends it nothing until it starts).
+     */
     @Override
     public void start() throws JMSException {
         checkOpen();
         used = true;
         synchronized (startLock) {
-            started = true;
+            if (!started) {
+                started = true;
+                tellServer(new int[0], new long[0]);
+            }
             startLock.notifyAll();
         }
         sessions.values().forEach(FmqSession::wakeUp);
     }
 
+    /**
+     * Stops delivery: refused inside a message listener of this connection. Waits for running message listeners
+     * and receives, then tells the server, which stops sending and takes back every prefetched message the
+     * application has not received (it goes back to its destination for other consumers, as never delivered).
+     * Receives block and listeners are not called until {@link #start()}; sending goes on.
+     */
     @Override
     public void stop() throws JMSException {
         checkOpen();
-        FmqSession.checkNotInListener(this);
+        for (FmqSession s : sessions.values()) {
+            if (s.callbackOfCurrentThread() == SessionDispatcher.Callback.MESSAGE_LISTENER) {
+                throw new IllegalStateException("a message listener may not stop its own connection");
+            }
+        }
         used = true;
         synchronized (startLock) {
+            if (!started) {
+                return;
+            }
             started = false;
         }
+        List<FmqMessageConsumer> open = new java.util.ArrayList<>();
         for (FmqSession s : sessions.values()) {
             s.awaitListenerIdle();
+            open.addAll(s.consumers());
+        }
+        int[] ids = new int[open.size()];
+        long[] last = new long[open.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = open.get(i).id;
+            last[i] = open.get(i).lastConsumed(); // final now: nothing consumes while stopped
+        }
+        synchronized (startLock) {
+            if (!started) {
+                tellServer(ids, last);
+            }
         }
     }
 
+    /** Sends a start (no consumers listed) or a stop to the server; a durable connection that is offline tells the next server when it restores. */
+    private void tellServer(int[] consumerIds, long[] lastConsumed) throws JMSException {
+        if (link != null && !link.isOnline()) {
+            return;
+        }
+        boolean start = started;
+        ClientChannel ch = channel;
+        try {
+            ClientChannel.await(ch.requestAsync(rid -> new Frame.Flow(rid, start, consumerIds, lastConsumed), answer -> {
+                if (!start) {
+                    long watermark = ((Frame.Ok) answer).value();
+                    sessions.values().forEach(s -> s.dropDeliveredUpTo(watermark));
+                }
+            }), timeoutMillis);
+        } catch (JMSException e) {
+            if (link == null || !ch.isBroken()) {
+                throw e;
+            }
+            // the durable link broke meanwhile: the restored connection gets the current state
+        }
+    }
+
+    /**
+     * Closes the connection: refused inside a message listener or completion listener of this connection.
+     * Closes every session (each waits for its listener and its unconfirmed asynchronous sends), then the link.
+     */
     @Override
     public void close() throws JMSException {
         if (closed) {
             return;
         }
-        FmqSession.checkNotInListener(this);
+        for (FmqSession s : sessions.values()) {
+            SessionDispatcher.Callback inside = s.callbackOfCurrentThread();
+            if (inside == SessionDispatcher.Callback.MESSAGE_LISTENER) {
+                throw new IllegalStateException("a message listener may not close its own connection");
+            }
+            if (inside == SessionDispatcher.Callback.COMPLETION_LISTENER) {
+                throw new IllegalStateException("a completion listener may not close its own connection");
+            }
+        }
         for (FmqSession s : sessions.values()) {
             s.close();
         }
@@ -460,7 +536,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
 
         @Override
         public Enumeration<String> getJMSXPropertyNames() {
-            return java.util.Collections.enumeration(List.of("JMSXDeliveryCount"));
+            return java.util.Collections.enumeration(List.of("JMSXDeliveryCount", "JMSXGroupID", "JMSXGroupSeq"));
         }
     }
 }

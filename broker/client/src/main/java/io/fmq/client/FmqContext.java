@@ -211,8 +211,8 @@ public final class FmqContext implements JMSContext {
             if (closed) {
                 return;
             }
-            if (session != null && session.inOwnListener()) {
-                throw new IllegalStateRuntimeException("a message listener may not close its own context");
+            if (session != null && session.inOwnCallback()) {
+                throw new IllegalStateRuntimeException("a message listener or completion listener may not close its own context");
             }
             closed = true;
         }
@@ -394,7 +394,7 @@ public final class FmqContext implements JMSContext {
     public void acknowledge() {
         FmqSession s = session();
         unchecked(() -> {
-            s.acknowledgeUpTo(null);
+            s.acknowledgeConsumed();
             return null;
         });
     }
@@ -448,26 +448,19 @@ public final class FmqContext implements JMSContext {
             });
         }
 
-        private <T> T body(Message m, Class<T> c) {
-            if (m == null) {
-                return null;
-            }
-            return unchecked(() -> m.getBody(c));
-        }
-
         @Override
         public <T> T receiveBody(Class<T> c) {
-            return body(receive(), c);
+            return unchecked(() -> consumer.receiveBody(c, Long.MAX_VALUE));
         }
 
         @Override
         public <T> T receiveBody(Class<T> c, long timeout) {
-            return body(receive(timeout), c);
+            return unchecked(() -> consumer.receiveBody(c, timeout <= 0 ? Long.MAX_VALUE : timeout));
         }
 
         @Override
         public <T> T receiveBodyNoWait(Class<T> c) {
-            return body(receiveNoWait(), c);
+            return unchecked(() -> consumer.receiveBody(c, -1));
         }
     }
 

@@ -351,7 +351,7 @@ public class FmqMessage implements Message {
     @Override
     public void acknowledge() throws JMSException {
         if (session != null) {
-            session.acknowledgeUpTo(this);
+            session.acknowledgeConsumed();
         }
     }
 

@@ -28,8 +28,8 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
     private volatile MessageListener listener;
     private volatile boolean closed;
     private int consumedSinceCredit;
-    /** The last delivery the application received (deliveries after it go back to the server on close). */
-    private volatile long lastConsumedId;
+    /** The last delivery the application received (deliveries after it go back to the server on close or stop); guarded by {@link #lock}. */
+    private long lastConsumedId;
     /** How the consumer was opened, so a durable connection can open it again after a reconnect. */
     String subscription;
     boolean durable;
@@ -46,6 +46,9 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
 
     /** A delivery from the server (I/O thread). */
     void delivered(Frame.Deliver d) {
+        if (d.deliveryId() <= session.discardUpTo) {
+            return; // taken back by the server (recover, rollback, stop) while it was on its way
+        }
         FmqMessage m;
         try {
             m = FmqMessage.fromWire(d.message());
@@ -71,7 +74,23 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
     }
 
     void dropPrefetched() {
-        buffer.clear();
+        synchronized (lock) {
+            buffer.clear();
+        }
+    }
+
+    /** Drops what the server took back: buffered deliveries up to the watermark (I/O thread). */
+    void dropUpTo(long watermark) {
+        synchronized (lock) {
+            buffer.removeIf(m -> m.deliveryId <= watermark);
+        }
+    }
+
+    /** The last delivery the application received from this consumer; read after the session's consumption has paused. */
+    long lastConsumed() {
+        synchronized (lock) {
+            return lastConsumedId;
+        }
     }
 
     /** Durable connection: opens this consumer again, with the same id and subscription, on a new link (recovery thread). */
@@ -123,11 +142,18 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
     public void setMessageListener(MessageListener newListener) throws JMSException {
         checkOpen();
         synchronized (lock) {
+            MessageListener old = listener;
             listener = newListener;
             if (newListener != null) {
                 FmqMessage m;
                 while ((m = buffer.poll()) != null) {
                     session.forListener(this, m);
+                }
+            } else if (old != null) {
+                // messages waiting for the listener go back to the front of the buffer, in order, for receive()
+                java.util.List<FmqMessage> waiting = session.dispatcher.takeMessages(this);
+                for (int i = waiting.size() - 1; i >= 0; i--) {
+                    buffer.addFirst(waiting.get(i));
                 }
             }
         }
@@ -140,15 +166,36 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
 
     @Override
     public Message receive(long timeout) throws JMSException {
-        return take(timeout <= 0 ? Long.MAX_VALUE : timeout);
+        return take(timeout <= 0 ? Long.MAX_VALUE : timeout, null);
     }
 
     @Override
     public Message receiveNoWait() throws JMSException {
-        return take(-1);
+        return take(-1, null);
     }
 
-    private Message take(long timeoutMillis) throws JMSException {
+    /**
+     * {@code JMSConsumer.receiveBody}: the next message's body as {@code bodyType}. A message whose body cannot be
+     * read so (also a bare Message or a StreamMessage) throws MessageFormatException; in AUTO_ACKNOWLEDGE and
+     * DUPS_OK_ACKNOWLEDGE mode it is then not consumed — the next receive gets it again, as if this call had not
+     * happened — while in CLIENT_ACKNOWLEDGE and transacted sessions it counts as delivered.
+     */
+    <T> T receiveBody(Class<T> bodyType, long timeoutMillis) throws JMSException {
+        FmqMessage m = (FmqMessage) take(timeoutMillis, bodyType);
+        return m == null ? null : m.getBody(bodyType);
+    }
+
+    static boolean bodyReadableAs(FmqMessage m, Class<?> bodyType) {
+        return m instanceof FmqTextMessage || m instanceof FmqBytesMessage || m instanceof FmqMapMessage || m instanceof FmqObjectMessage
+                ? m.isBodyAssignableTo(bodyType) : false;
+    }
+
+    /**
+     * Takes the next message: waits up to {@code timeoutMillis} (-1: no wait; Long.MAX_VALUE: for ever) while the
+     * connection is stopped or nothing is there. With a {@code bodyType}, a message whose body is not readable as
+     * that type is refused as {@link #receiveBody} says.
+     */
+    private Message take(long timeoutMillis, Class<?> bodyType) throws JMSException {
         checkOpen();
         if (listener != null) {
             throw new IllegalStateException("this consumer has a message listener: it cannot also receive synchronously");
@@ -161,15 +208,35 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
                     return null;
                 }
                 FmqMessage m = null;
-                if (session.connection.isStarted()) {
-                    m = buffer.poll();
-                    if (m != null && m.getJMSExpiration() > 0 && m.getJMSExpiration() <= System.currentTimeMillis()) {
-                        consumed(m); // expired while waiting here: taken from the server without giving it to the application
-                        continue;
+                // taking a message and noting it as consumed happen together, so a stop (which reads lastConsumedId
+                // under the same lock after the connection stopped) knows exactly what the application got
+                synchronized (lock) {
+                    if (session.connection.isStarted()) {
+                        m = buffer.poll();
+                        if (m != null && bodyType != null && !bodyReadableAs(m, bodyType) && !isExpired(m)
+                                && (session.acknowledgeMode == jakarta.jms.Session.AUTO_ACKNOWLEDGE
+                                || session.acknowledgeMode == jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE)) {
+                            buffer.addFirst(m); // not consumed: delivered again as if receiveBody had not been called
+                            throw new jakarta.jms.MessageFormatException("the body of message " + m.getJMSMessageID() + " ("
+                                    + m.getClass().getSimpleName().replace("Fmq", "") + ") cannot be returned as "
+                                    + bodyType.getName() + "; the message stays for the next receive");
+                        }
+                        if (m != null) {
+                            lastConsumedId = m.deliveryId;
+                        }
                     }
+                }
+                if (m != null && isExpired(m)) {
+                    consumed(m); // expired while waiting here: taken from the server without giving it to the application
+                    continue;
                 }
                 if (m != null) {
                     consumed(m);
+                    if (bodyType != null && !bodyReadableAs(m, bodyType)) {
+                        throw new jakarta.jms.MessageFormatException("the body of message " + m.getJMSMessageID() + " ("
+                                + m.getClass().getSimpleName().replace("Fmq", "") + ") cannot be returned as " + bodyType.getName()
+                                + "; it counts as delivered (acknowledge, commit or recover/roll back as usual)");
+                    }
                     return m;
                 }
                 long left = deadline == Long.MAX_VALUE ? 1000 : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -191,9 +258,12 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
         }
     }
 
+    private static boolean isExpired(FmqMessage m) {
+        return m.getJMSExpiration() > 0 && m.getJMSExpiration() <= System.currentTimeMillis();
+    }
+
     /** The application got the message: acknowledge as the session's mode says and give credit back. */
     private void consumed(FmqMessage m) {
-        lastConsumedId = m.deliveryId;
         session.consumed(this, m);
         int grant = 0;
         synchronized (lock) {
@@ -214,11 +284,13 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
         if (l == null || closed) {
             return;
         }
-        if (m.getJMSExpiration() > 0 && m.getJMSExpiration() <= System.currentTimeMillis()) {
+        synchronized (lock) {
+            lastConsumedId = m.deliveryId;
+        }
+        if (isExpired(m)) {
             consumed(m);
             return;
         }
-        lastConsumedId = m.deliveryId;
         try {
             l.onMessage(m);
         } catch (RuntimeException e) {
@@ -234,16 +306,16 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
         if (closed) {
             return;
         }
-        if (!session.inOwnListener()) {
-            session.awaitListenerIdle();
+        if (session.callbackOfCurrentThread() != SessionDispatcher.Callback.MESSAGE_LISTENER) {
+            session.awaitListenerIdle(); // a listener may close its own consumer: its onMessage then completes normally
         }
         closed = true;
         wakeUp();
         session.removed(this);
         session.connection.unregister(this);
-        buffer.clear();
+        dropPrefetched();
         if (!session.connection.isClosed()) {
-            long last = lastConsumedId;
+            long last = lastConsumed();
             try {
                 session.connection.channel.request(rid -> new Frame.ConsumerClose(rid, id, last), session.connection.timeoutMillis);
             } catch (JMSException e) {

@@ -13,6 +13,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueSender;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -150,10 +151,47 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
         return (Topic) getDestination();
     }
 
+    /**
+     * Closes the producer: refused inside the completion listener of one of its own sends; otherwise waits (bounded
+     * by the request timeout) until its asynchronous sends are confirmed and their completion listeners returned.
+     */
     @Override
-    public void close() {
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (session.callbackOfCurrentThread() == SessionDispatcher.Callback.COMPLETION_LISTENER && session.completing == this) {
+            throw new IllegalStateException("a completion listener may not close its own producer");
+        }
+        awaitCompletions();
         closed = true;
         session.removed(this);
+    }
+
+    /**
+     * Waits until every asynchronous send with a completion listener is confirmed and its callback returned,
+     * at most the request timeout. On the session's delivery thread it cannot wait (the callbacks run there) and
+     * returns at once.
+     */
+    void awaitCompletions() {
+        if (session.dispatcher.isDeliveryThread()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(session.connection.timeoutMillis);
+        synchronized (completions) {
+            while (outstandingCompletions > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    completions.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     void closeQuietly() {
@@ -219,6 +257,9 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
         }
         if (this.destination != null) {
             throw new UnsupportedOperationException("this producer sends to " + this.destination + " only");
+        }
+        if (destination == null) {
+            throw new InvalidDestinationException("no destination given");
         }
         doSend(FmqDestination.cast(destination), message, deliveryMode, priority, timeToLive, completionListener);
     }
@@ -306,8 +347,8 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
             if (!link.isOnline()) {
                 session.transactedSendLost();
                 if (listener != null) {
-                    listener.onException(message, new jakarta.jms.TransactionRolledBackException("the connection to the server is "
-                            + "down: this transaction will be rolled back"));
+                    completed(expectCompletion(message, listener), new jakarta.jms.TransactionRolledBackException("the connection to "
+                            + "the server is down: this transaction will be rolled back"));
                 }
                 return;
             }
@@ -315,8 +356,9 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
             if (listener == null) {
                 session.connection.channel.send(new Frame.Send(0, session.id, wire));
             } else {
+                AsyncSend pending = expectCompletion(message, listener);
                 session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null)
-                        .whenComplete((f, e) -> notify(listener, message, e));
+                        .whenComplete((f, e) -> completed(pending, e));
             }
             return;
         }
@@ -356,20 +398,79 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
 
     /** When the send is confirmed or refused: frees its place in the window, then tells the listener (if any). */
     private void releaseWindowThenNotify(CompletableFuture<?> confirmed, Message message, CompletionListener listener) {
+        AsyncSend pending = listener == null ? null : expectCompletion(message, listener);
         confirmed.whenComplete((v, e) -> {
             window.release();
-            notify(listener, message, e);
+            if (pending != null) {
+                completed(pending, e);
+            }
         });
     }
 
-    private static void notify(CompletionListener listener, Message message, Throwable failure) {
-        if (listener == null) {
-            return;
+    /** An asynchronous send whose completion listener is to be told, in the order of the sends. */
+    private static final class AsyncSend {
+        final Message message;
+        final CompletionListener listener;
+        Throwable failure;
+        boolean done;
+
+        AsyncSend(Message message, CompletionListener listener) {
+            this.message = message;
+            this.listener = listener;
         }
-        if (failure == null) {
+    }
+
+    /** Sends of this producer with a completion listener, oldest first, until their callback is handed on; guarded by itself. */
+    private final ArrayDeque<AsyncSend> completions = new ArrayDeque<>();
+    /** Sends with a completion listener whose callback has not returned yet; guarded by {@link #completions}. */
+    private int outstandingCompletions;
+
+    /** Registers a send's listener before the send goes out, so that callbacks follow the order of the sends. */
+    private AsyncSend expectCompletion(Message message, CompletionListener listener) {
+        AsyncSend a = new AsyncSend(message, listener);
+        synchronized (completions) {
+            completions.add(a);
+            outstandingCompletions++;
+        }
+        return a;
+    }
+
+    /**
+     * A send was confirmed or refused (any thread, usually the I/O thread): the callbacks of every finished send at
+     * the head of the queue go, in order, to the session's delivery thread, which runs them one at a time.
+     */
+    private void completed(AsyncSend a, Throwable failure) {
+        synchronized (completions) {
+            a.failure = failure;
+            a.done = true;
+            while (!completions.isEmpty() && completions.peek().done) {
+                AsyncSend next = completions.poll();
+                session.dispatcher.submitCompletion(() -> runCallback(next));
+            }
+        }
+    }
+
+    /** On the session's delivery thread. */
+    private void runCallback(AsyncSend a) {
+        session.completing = this;
+        try {
+            notify(a.listener, a.message, a.failure);
+        } finally {
+            session.completing = null;
+            synchronized (completions) {
+                outstandingCompletions--;
+                completions.notifyAll();
+            }
+        }
+    }
+
+    private static void notify(CompletionListener listener, Message message, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause == null) {
             listener.onCompletion(message);
         } else {
-            listener.onException(message, failure instanceof Exception ? (Exception) failure : new JMSException(String.valueOf(failure)));
+            listener.onException(message, cause instanceof Exception ? (Exception) cause : new JMSException(String.valueOf(cause)));
         }
     }
 }

@@ -31,29 +31,43 @@ import jakarta.jms.TopicSubscriber;
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A session: a single-threaded context for producing and consuming. Message listeners of a session
- * run one at a time on the session's own delivery thread.
+ * A session: a single-threaded context for producing and consuming.
+ *
+ * <p>Callbacks: message listeners and completion listeners of a session run one at a time, in order, on the
+ * session's own delivery thread ({@link SessionDispatcher}), never on the client's I/O thread. Inside a callback
+ * the calls the specification forbids throw {@link IllegalStateException}: a message listener may not close its
+ * own session or stop or close its own connection; a completion listener may not close its own producer,
+ * session or connection, nor commit or roll back its own session.
+ *
+ * <p>Acknowledgement (CLIENT_ACKNOWLEDGE): {@link Message#acknowledge()} acknowledges exactly the messages the
+ * application consumed in this session (received or given to a listener) since the last acknowledgement or
+ * recovery, whatever their consumer; messages still prefetched are not acknowledged and come back after
+ * {@link #recover()}, the session's close or the loss of the connection.
  */
 public class FmqSession implements QueueSession, TopicSession {
-    private static final ThreadLocal<FmqSession> IN_LISTENER = new ThreadLocal<>();
+    /** Which messaging domain a session was created for: a classic domain session refuses the other domain. */
+    enum Domain { ANY, QUEUE, TOPIC }
 
     final FmqConnection connection;
     final int id;
     final boolean transacted;
     final int acknowledgeMode;
+    final Domain domain;
     private final List<FmqMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<FmqMessageProducer> producers = new CopyOnWriteArrayList<>();
-    /** Messages for consumers with listeners, in arrival order. */
-    private final LinkedBlockingQueue<Object[]> listenerQueue = new LinkedBlockingQueue<>();
-    private final Object listenerIdle = new Object();
-    private volatile boolean listenerBusy;
-    private Thread deliveryThread;
-    /** The last delivery handed to the application (for CLIENT_ACKNOWLEDGE). */
-    private volatile long lastDeliveredId;
+    /** Runs the listeners and completion listeners of this session. */
+    final SessionDispatcher dispatcher;
+    /** CLIENT_ACKNOWLEDGE: delivery ids the application consumed since the last acknowledge (guarded by itself). */
+    private final DeliveryIds consumedIds = new DeliveryIds();
+    /**
+     * Deliveries up to this id were taken back by the server (recover, rollback, stop); one that arrives late is
+     * dropped. Written on the I/O thread (and by the recovery thread when a durable link is replaced).
+     */
+    volatile long discardUpTo;
+    /** The producer whose completion listener runs now on the delivery thread, or null. */
+    volatile FmqMessageProducer completing;
     private volatile boolean closed;
     /** Transacted, durable connection: the transaction did work since its last commit or rollback. */
     private volatile boolean txDirty;
@@ -62,11 +76,13 @@ public class FmqSession implements QueueSession, TopicSession {
     /** Durable connection, CLIENT_ACKNOWLEDGE: ids of the messages the next acknowledge() covers. */
     private final List<String> unacknowledgedIds = new CopyOnWriteArrayList<>();
 
-    FmqSession(FmqConnection connection, int id, boolean transacted, int acknowledgeMode) {
+    FmqSession(FmqConnection connection, int id, boolean transacted, int acknowledgeMode, Domain domain) {
         this.connection = connection;
         this.id = id;
         this.transacted = transacted;
         this.acknowledgeMode = acknowledgeMode;
+        this.domain = domain;
+        this.dispatcher = new SessionDispatcher("fmq-session-" + connection.channel.connectionId() + "-" + id, connection::isStarted);
     }
 
     void checkOpen() throws IllegalStateException {
@@ -76,10 +92,21 @@ public class FmqSession implements QueueSession, TopicSession {
         connection.checkOpen();
     }
 
-    static void checkNotInListener(FmqConnection c) throws IllegalStateException {
-        FmqSession s = IN_LISTENER.get();
-        if (s != null && s.connection == c) {
-            throw new IllegalStateException("a message listener may not stop or close its own connection");
+    /** The callback of this session running on the calling thread (NONE when the caller is not inside one). */
+    SessionDispatcher.Callback callbackOfCurrentThread() {
+        return dispatcher.callbackOfCurrentThread();
+    }
+
+    private void checkNotInCompletionListener(String what) throws IllegalStateException {
+        if (callbackOfCurrentThread() == SessionDispatcher.Callback.COMPLETION_LISTENER) {
+            throw new IllegalStateException("a completion listener may not " + what + " its own session");
+        }
+    }
+
+    private void checkDomain(Domain wanted, String what) throws IllegalStateException {
+        if (domain != Domain.ANY && domain != wanted) {
+            throw new IllegalStateException("a " + (domain == Domain.QUEUE ? "QueueSession" : "TopicSession") + " cannot " + what
+                    + ": create a " + (wanted == Domain.QUEUE ? "QueueSession" : "TopicSession") + " or a plain Session for that");
         }
     }
 
@@ -155,6 +182,7 @@ public class FmqSession implements QueueSession, TopicSession {
         if (!transacted) {
             throw new IllegalStateException("commit() on a session that is not transacted");
         }
+        checkNotInCompletionListener("commit");
         if (connection.link == null) {
             connection.channel.request(rid -> new Frame.SessionCommand(rid, FrameType.COMMIT, id), connection.timeoutMillis);
             return;
@@ -193,6 +221,7 @@ public class FmqSession implements QueueSession, TopicSession {
         if (!transacted) {
             throw new IllegalStateException("rollback() on a session that is not transacted");
         }
+        checkNotInCompletionListener("roll back");
         redeliverAll(FrameType.ROLLBACK);
     }
 
@@ -205,39 +234,61 @@ public class FmqSession implements QueueSession, TopicSession {
         redeliverAll(FrameType.RECOVER);
     }
 
-    /** Asks the server to redeliver; what was prefetched is dropped when the answer arrives, before the redeliveries. */
+    /**
+     * Asks the server to redeliver everything unacknowledged, naming per consumer the last message the application
+     * got (later ones were only prefetched and go back as never delivered). The answer carries the last delivery id
+     * issued before the redeliveries; what this session holds up to it is dropped when the answer arrives.
+     */
     private void redeliverAll(FrameType command) throws JMSException {
         connection.awaitOnline();
         txLost = false;
         txDirty = false;
         unacknowledgedIds.clear();
-        ClientChannel.await(connection.channel.requestAsync(rid -> new Frame.SessionCommand(rid, command, id), () -> {
-            consumers.forEach(FmqMessageConsumer::dropPrefetched);
-            listenerQueue.clear();
-        }), connection.timeoutMillis);
+        consumedIds.clear();
+        List<FmqMessageConsumer> open = new java.util.ArrayList<>(consumers);
+        int[] ids = new int[open.size()];
+        long[] last = new long[open.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = open.get(i).id;
+            last[i] = open.get(i).lastConsumed();
+        }
+        ClientChannel.await(connection.channel.requestAsync(rid -> new Frame.Redeliver(rid, command, id, ids, last),
+                answer -> dropDeliveredUpTo(((Frame.Ok) answer).value())), connection.timeoutMillis);
     }
 
-    /** CLIENT_ACKNOWLEDGE: acknowledges every message the session has delivered so far. */
-    void acknowledgeUpTo(FmqMessage m) throws JMSException {
+    /** The server took back this session's deliveries up to {@code watermark}: drop them, also ones still on the way (I/O thread). */
+    void dropDeliveredUpTo(long watermark) {
+        discardUpTo = Math.max(discardUpTo, watermark);
+        consumers.forEach(c -> c.dropUpTo(watermark));
+        dispatcher.dropMessages(p -> p.message().deliveryId <= watermark);
+    }
+
+    /** The open consumers (for a connection stop). */
+    List<FmqMessageConsumer> consumers() {
+        return consumers;
+    }
+
+    /** CLIENT_ACKNOWLEDGE: acknowledges exactly the messages the application consumed in this session so far. */
+    void acknowledgeConsumed() throws JMSException {
         checkOpen();
         if (acknowledgeMode != Session.CLIENT_ACKNOWLEDGE) {
             return;
         }
-        long upTo = lastDeliveredId;
-        if (upTo > 0) {
-            connection.channel.request(rid -> new Frame.Ack(rid, id, upTo, true), connection.timeoutMillis);
-            if (connection.link != null) {
-                unacknowledgedIds.forEach(connection.acknowledged::add);
-                unacknowledgedIds.clear();
-            }
+        long[] ids = consumedIds.drain();
+        if (ids.length > 0) {
+            connection.channel.request(rid -> new Frame.AckSet(rid, id, ids), connection.timeoutMillis);
+        }
+        if (connection.link != null) {
+            unacknowledgedIds.forEach(connection.acknowledged::add);
+            unacknowledgedIds.clear();
         }
     }
 
     /** Called when the application has received a message (receive returned it, or the listener got it). */
     void consumed(FmqMessageConsumer consumer, FmqMessage m) {
-        lastDeliveredId = m.deliveryId;
         if (acknowledgeMode == Session.CLIENT_ACKNOWLEDGE) {
             m.session = this;
+            consumedIds.add(m.deliveryId);
             if (connection.link != null) {
                 unacknowledgedIds.add(m.messageId);
             }
@@ -269,8 +320,9 @@ public class FmqSession implements QueueSession, TopicSession {
     /** Durable connection: the link broke. The server redelivers what it sent and was not acknowledged (recovery thread). */
     void linkLost() {
         consumers.forEach(FmqMessageConsumer::dropPrefetched);
-        listenerQueue.clear();
-        lastDeliveredId = 0; // delivery ids belong to the lost link
+        dispatcher.dropMessages(p -> true);
+        discardUpTo = 0; // delivery ids belong to the lost link
+        consumedIds.clear();
         unacknowledgedIds.clear();
         if (transacted && txDirty) {
             txLost = true;
@@ -340,7 +392,7 @@ public class FmqSession implements QueueSession, TopicSession {
 
     void removed(FmqMessageConsumer c) {
         consumers.remove(c);
-        listenerQueue.removeIf(pair -> pair[0] == c);
+        dispatcher.dropMessages(p -> p.consumer() == c);
     }
 
     void removed(FmqMessageProducer p) {
@@ -350,6 +402,7 @@ public class FmqSession implements QueueSession, TopicSession {
     @Override
     public Queue createQueue(String queueName) throws JMSException {
         checkOpen();
+        checkDomain(Domain.QUEUE, "create a queue");
         if (queueName == null || queueName.isBlank()) {
             throw new InvalidDestinationException("a queue needs a name");
         }
@@ -359,6 +412,7 @@ public class FmqSession implements QueueSession, TopicSession {
     @Override
     public Topic createTopic(String topicName) throws JMSException {
         checkOpen();
+        checkDomain(Domain.TOPIC, "create a topic");
         if (topicName == null || topicName.isBlank()) {
             throw new InvalidDestinationException("a topic needs a name");
         }
@@ -372,6 +426,8 @@ public class FmqSession implements QueueSession, TopicSession {
 
     @Override
     public TopicSubscriber createDurableSubscriber(Topic topic, String name, String messageSelector, boolean noLocal) throws JMSException {
+        checkOpen();
+        checkDomain(Domain.TOPIC, "create a durable subscriber");
         checkName(name);
         return openConsumer(topic, messageSelector, noLocal, name, true, false);
     }
@@ -393,6 +449,8 @@ public class FmqSession implements QueueSession, TopicSession {
 
     @Override
     public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector) throws JMSException {
+        checkOpen();
+        checkDomain(Domain.TOPIC, "create a shared consumer");
         checkName(sharedSubscriptionName);
         return openConsumer(topic, messageSelector, false, sharedSubscriptionName, false, true);
     }
@@ -404,6 +462,8 @@ public class FmqSession implements QueueSession, TopicSession {
 
     @Override
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector) throws JMSException {
+        checkOpen();
+        checkDomain(Domain.TOPIC, "create a shared durable consumer");
         checkName(name);
         return openConsumer(topic, messageSelector, false, name, true, true);
     }
@@ -417,6 +477,7 @@ public class FmqSession implements QueueSession, TopicSession {
     @Override
     public void unsubscribe(String name) throws JMSException {
         checkOpen();
+        checkDomain(Domain.TOPIC, "unsubscribe a durable subscription");
         connection.unsubscribe(name);
     }
 
@@ -428,6 +489,7 @@ public class FmqSession implements QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
         checkOpen();
+        checkDomain(Domain.QUEUE, "create a queue browser");
         if (queue == null) {
             throw new InvalidDestinationException("a browser needs a queue");
         }
@@ -437,12 +499,14 @@ public class FmqSession implements QueueSession, TopicSession {
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
         checkOpen();
+        checkDomain(Domain.QUEUE, "create a temporary queue");
         return (TemporaryQueue) connection.createTemporary(Dest.Kind.TEMP_QUEUE);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
         checkOpen();
+        checkDomain(Domain.TOPIC, "create a temporary topic");
         return (TemporaryTopic) connection.createTemporary(Dest.Kind.TEMP_TOPIC);
     }
 
@@ -497,89 +561,52 @@ public class FmqSession implements QueueSession, TopicSession {
 
     /** A message arrived for a consumer with a listener: queue it for the session's delivery thread. */
     void forListener(FmqMessageConsumer c, FmqMessage m) {
-        listenerQueue.add(new Object[] {c, m});
-        startDeliveryThread();
+        dispatcher.submit(c, m);
     }
 
-    private synchronized void startDeliveryThread() {
-        if (deliveryThread == null && !closed) {
-            deliveryThread = new Thread(this::deliveryLoop, "fmq-session-" + connection.channel.connectionId() + "-" + id);
-            deliveryThread.setDaemon(true);
-            deliveryThread.start();
-        }
-    }
-
-    private void deliveryLoop() {
-        IN_LISTENER.set(this);
-        while (!closed) {
-            try {
-                if (!connection.awaitStarted(System.nanoTime() + TimeUnit.SECONDS.toNanos(1))) {
-                    continue;
-                }
-                Object[] next = listenerQueue.poll(200, TimeUnit.MILLISECONDS);
-                if (next == null) {
-                    continue;
-                }
-                listenerBusy = true;
-                try {
-                    if (connection.isStarted() && !closed) {
-                        ((FmqMessageConsumer) next[0]).deliverToListener((FmqMessage) next[1]);
-                    } else {
-                        // stopped meanwhile: keep the order by putting it back in front
-                        List<Object[]> rest = new java.util.ArrayList<>();
-                        listenerQueue.drainTo(rest);
-                        listenerQueue.add(next);
-                        listenerQueue.addAll(rest);
-                    }
-                } finally {
-                    listenerBusy = false;
-                    synchronized (listenerIdle) {
-                        listenerIdle.notifyAll();
-                    }
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    /** Waits until no listener of this session is running (for stop() and close()). */
+    /** Waits until no message listener of this session is running (for stop() and close()); bounded by the request timeout. */
     void awaitListenerIdle() {
-        if (IN_LISTENER.get() == this) {
-            return;
-        }
-        synchronized (listenerIdle) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (listenerBusy && System.nanoTime() < deadline) {
-                try {
-                    listenerIdle.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        dispatcher.awaitListenerIdle(connection.timeoutMillis);
     }
 
     void wakeUp() {
         consumers.forEach(FmqMessageConsumer::wakeUp);
+        dispatcher.wakeUp();
     }
 
-    boolean inOwnListener() {
-        return IN_LISTENER.get() == this;
+    /** Whether the caller runs inside one of this session's callbacks (message or completion listener). */
+    boolean inOwnCallback() {
+        return callbackOfCurrentThread() != SessionDispatcher.Callback.NONE;
     }
 
     // ------------------------------------------------------------------------------- closing
 
+    /**
+     * Closes the session: refused inside its own message or completion listener; otherwise waits for a running
+     * message listener, for the producers' unconfirmed asynchronous sends and their completion callbacks (bounded
+     * by the request timeout), then closes consumers and producers and tells the server, which returns what the
+     * session had not acknowledged to its destinations (and rolls back an open transaction).
+     */
     @Override
     public void close() throws JMSException {
         if (closed) {
             return;
         }
+        SessionDispatcher.Callback inside = callbackOfCurrentThread();
+        if (inside == SessionDispatcher.Callback.MESSAGE_LISTENER) {
+            throw new IllegalStateException("a message listener may not close its own session");
+        }
+        if (inside == SessionDispatcher.Callback.COMPLETION_LISTENER) {
+            throw new IllegalStateException("a completion listener may not close its own session");
+        }
+        for (FmqMessageProducer p : producers) {
+            p.awaitCompletions();
+        }
         for (FmqMessageConsumer c : consumers) {
             c.close();
         }
         awaitListenerIdle();
+        dispatcher.awaitCompletionsDone(connection.timeoutMillis);
         closed = true;
         for (FmqMessageProducer p : producers) {
             p.closeQuietly();
@@ -592,15 +619,39 @@ public class FmqSession implements QueueSession, TopicSession {
                 // the connection is going away: the server closes the session with it
             }
         }
-        Thread t = deliveryThread;
-        if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
-        }
+        dispatcher.close();
     }
 
     void connectionClosed() {
         closed = true;
         consumers.forEach(FmqMessageConsumer::wakeUp);
+        dispatcher.close();
+    }
+
+    /** Delivery ids consumed and not yet acknowledged, in consumption order. */
+    private static final class DeliveryIds {
+        private long[] ids = new long[16];
+        private int size;
+
+        synchronized void add(long id) {
+            if (size == ids.length) {
+                ids = java.util.Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
+
+        synchronized long[] drain() {
+            long[] out = java.util.Arrays.copyOf(ids, size);
+            size = 0;
+            if (ids.length > 1024) {
+                ids = new long[16];
+            }
+            return out;
+        }
+
+        synchronized void clear() {
+            size = 0;
+        }
     }
 
     boolean isClosed() {

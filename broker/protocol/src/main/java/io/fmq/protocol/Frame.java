@@ -171,14 +171,10 @@ public sealed interface Frame {
         }
     }
 
-    /**
-     * Client → server: a session-level command: close it, commit or roll back its transaction, or recover
-     * (redeliver everything delivered and not acknowledged).
-     */
+    /** Client → server: a session-level command: close the session or commit its transaction (see {@link Redeliver} for the others). */
     record SessionCommand(int requestId, FrameType command, int sessionId) implements Frame {
         public SessionCommand {
-            if (command != FrameType.SESSION_CLOSE && command != FrameType.COMMIT && command != FrameType.ROLLBACK
-                    && command != FrameType.RECOVER) {
+            if (command != FrameType.SESSION_CLOSE && command != FrameType.COMMIT) {
                 throw new IllegalArgumentException("not a session command: " + command);
             }
         }
@@ -286,6 +282,111 @@ public sealed interface Frame {
 
         static Ack read(int requestId, ByteBuf in) {
             return new Ack(requestId, Wire.readInt(in), Wire.readLong(in), Wire.readBoolean(in));
+        }
+    }
+
+    /**
+     * Client → server: acknowledges exactly the listed deliveries of a session (CLIENT_ACKNOWLEDGE: the messages the
+     * application consumed). Deliveries not listed stay with the session, whatever their ids.
+     * <pre>body: int32 sessionId, int32 count, count × int64 deliveryId</pre>
+     */
+    record AckSet(int requestId, int sessionId, long[] deliveryIds) implements Frame {
+        public FrameType type() {
+            return FrameType.ACK_SET;
+        }
+
+        public void writeBody(ByteBuf out) {
+            out.writeInt(sessionId);
+            Wire.writeLongs(out, deliveryIds);
+        }
+
+        static AckSet read(int requestId, ByteBuf in) {
+            return new AckSet(requestId, Wire.readInt(in), Wire.readLongs(in));
+        }
+    }
+
+    /**
+     * Client → server: the connection starts or stops delivering. A new connection is stopped: the server sends its
+     * consumers nothing until a start. A stop lists, per consumer, the last delivery the application received; the
+     * server stops dispatching to the connection, takes back every later delivery (prefetched, never seen by the
+     * application: it goes back to its destination as if never delivered, and the consumer's credit is restored),
+     * then answers. Deliveries sent before the answer are dropped by the client when the answer arrives.
+     * <pre>body: int8 start (1) or stop (0), int32 count, count × (int32 consumerId, int64 lastConsumedDeliveryId)</pre>
+     */
+    record Flow(int requestId, boolean start, int[] consumerIds, long[] lastConsumedIds) implements Frame {
+        public Flow {
+            if (consumerIds.length != lastConsumedIds.length) {
+                throw new IllegalArgumentException("one last consumed delivery per consumer");
+            }
+        }
+
+        public FrameType type() {
+            return FrameType.FLOW;
+        }
+
+        public void writeBody(ByteBuf out) {
+            out.writeBoolean(start);
+            writeMarks(out, consumerIds, lastConsumedIds);
+        }
+
+        static Flow read(int requestId, ByteBuf in) {
+            boolean start = Wire.readBoolean(in);
+            int count = Wire.readCount(in, 12, "consumer list");
+            int[] ids = new int[count];
+            long[] last = new long[count];
+            readMarks(in, ids, last);
+            return new Flow(requestId, start, ids, last);
+        }
+    }
+
+    /**
+     * Client → server: roll back a transacted session or recover a non-transacted one: everything the session
+     * received and has not acknowledged (or committed) is delivered again. Per consumer the client names the last
+     * delivery the application received: later deliveries were only prefetched, so they go back as never
+     * delivered (not flagged redelivered, their delivery count unchanged, the consumer's credit restored). The
+     * server answers before it redelivers; the client drops what it had prefetched when the answer arrives.
+     * <pre>body: int32 sessionId, int32 count, count × (int32 consumerId, int64 lastConsumedDeliveryId)</pre>
+     */
+    record Redeliver(int requestId, FrameType command, int sessionId, int[] consumerIds, long[] lastConsumedIds) implements Frame {
+        public Redeliver {
+            if (command != FrameType.ROLLBACK && command != FrameType.RECOVER) {
+                throw new IllegalArgumentException("not a redelivery command: " + command);
+            }
+            if (consumerIds.length != lastConsumedIds.length) {
+                throw new IllegalArgumentException("one last consumed delivery per consumer");
+            }
+        }
+
+        public FrameType type() {
+            return command;
+        }
+
+        public void writeBody(ByteBuf out) {
+            out.writeInt(sessionId);
+            writeMarks(out, consumerIds, lastConsumedIds);
+        }
+
+        static Redeliver read(int requestId, FrameType command, ByteBuf in) {
+            int session = Wire.readInt(in);
+            int count = Wire.readCount(in, 12, "consumer list");
+            int[] ids = new int[count];
+            long[] last = new long[count];
+            readMarks(in, ids, last);
+            return new Redeliver(requestId, command, session, ids, last);
+        }
+    }
+
+    private static void writeMarks(ByteBuf out, int[] consumerIds, long[] lastConsumedIds) {
+        out.writeInt(consumerIds.length);
+        for (int i = 0; i < consumerIds.length; i++) {
+            out.writeInt(consumerIds[i]).writeLong(lastConsumedIds[i]);
+        }
+    }
+
+    private static void readMarks(ByteBuf in, int[] ids, long[] last) {
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Wire.readInt(in);
+            last[i] = Wire.readLong(in);
         }
     }
 

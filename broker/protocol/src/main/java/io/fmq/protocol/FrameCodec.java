@@ -16,8 +16,8 @@ import java.util.List;
 public final class FrameCodec {
     /** The largest frame (length field value) either side accepts: 16 MiB. */
     public static final int MAX_FRAME_SIZE = 16 * 1024 * 1024;
-    /** The protocol version this code speaks. */
-    public static final int PROTOCOL_VERSION = 1;
+    /** The protocol version this code speaks (2: connection start/stop reach the server, acknowledgement of listed deliveries). */
+    public static final int PROTOCOL_VERSION = 2;
 
     public static final String FRAMER = "fmq-framer";
     public static final String DECODER = "fmq-frame-decoder";

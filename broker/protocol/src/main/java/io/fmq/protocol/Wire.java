@@ -15,6 +15,7 @@ import java.util.Map;
  * value    int8 tag, then: 0 null | 1 boolean (1 byte) | 2 byte | 3 short | 4 int | 5 long | 6 float
  *          | 7 double | 8 string | 9 bytes | 10 char (2 bytes)
  * map      int32 count, then count × (string key, value)
+ * longs    int32 count, then count × int64
  * message  string id, dest destination, int8 flags (1 persistent, 2 redelivered), int8 priority,
  *          int64 timestamp, int64 expiration, int64 deliveryTime, string correlationId, dest replyTo,
  *          string type, int32 deliveryCount, map properties, int8 bodyType, bytes body
@@ -73,6 +74,33 @@ public final class Wire {
             throw new ProtocolException(what + " length " + length + " does not fit in the frame (" + in.readableBytes() + " bytes left)");
         }
         return length;
+    }
+
+    /** A count of items of {@code itemBytes} each that must fit in what is left of the frame. */
+    static int readCount(ByteBuf in, int itemBytes, String what) {
+        need(in, 4, what + " count");
+        int count = in.readInt();
+        if (count < 0 || (long) count * itemBytes > in.readableBytes()) {
+            throw new ProtocolException(what + " of " + count + " items does not fit in the frame (" + in.readableBytes()
+                    + " bytes left)");
+        }
+        return count;
+    }
+
+    /** {@code int32 count, count × int64}. */
+    public static void writeLongs(ByteBuf out, long[] values) {
+        out.writeInt(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    public static long[] readLongs(ByteBuf in) {
+        long[] values = new long[readCount(in, 8, "number list")];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readLong();
+        }
+        return values;
     }
 
     static void need(ByteBuf in, int bytes, String what) {

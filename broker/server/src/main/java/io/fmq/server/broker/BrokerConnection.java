@@ -32,6 +32,8 @@ public final class BrokerConnection {
     private final Map<Integer, Consumer> consumers = new HashMap<>();
     private final Set<Dest> temporaries = new LinkedHashSet<>();
     private long deliveryCounter;
+    /** Whether the client's connection is started; a new connection is stopped and its consumers get nothing. Lock held. */
+    boolean started;
     private boolean closed;
 
     BrokerConnection(Broker broker, String id, String user, String address, DeliveryTarget target) {
@@ -100,16 +102,6 @@ public final class BrokerConnection {
                 throw new BrokerException(ErrorCode.CLIENT_ID_IN_USE, "A client id cannot be empty");
             }
             setClientId(newClientId);
-        } finally {
-            broker.lock.unlock();
-        }
-    }
-
-    /** Fails when the session does not exist. */
-    public void checkSession(int sessionId) throws BrokerException {
-        broker.lock.lock();
-        try {
-            session(sessionId);
         } finally {
             broker.lock.unlock();
         }
@@ -303,8 +295,8 @@ public final class BrokerConnection {
         Subscription existing = findSubscription(lookup);
         CompletableFuture<Long> removed = null;
         if (existing != null) {
-            boolean same = existing.topic == t && java.util.Objects.equals(existing.selectorText, f.selector())
-                    && existing.noLocal == f.noLocal();
+            boolean same = existing.topic == t && java.util.Objects.equals(normaliseSelector(existing.selectorText),
+                    normaliseSelector(f.selector())) && existing.noLocal == f.noLocal();
             if (!existing.queue.consumers.isEmpty() && !f.shared()) {
                 throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The durable subscription '" + f.subscriptionName()
                         + "' already has an active consumer");
@@ -330,7 +322,8 @@ public final class BrokerConnection {
         }
         String key = lookup + "#" + broker.nextSequence++;
         MessageQueue q = new MessageQueue(key, f.durable(), broker);
-        Subscription sub = new Subscription(key, t, q, f.selector(), selector, f.noLocal(), id, f.shared() ? null : clientId,
+        String selectorText = normaliseSelector(f.selector());
+        Subscription sub = new Subscription(key, t, q, selectorText, selector, f.noLocal(), id, f.shared() ? null : clientId,
                 f.subscriptionName(), f.durable(), f.shared());
         t.subscriptions.put(key, sub);
         attach(new Consumer(f.consumerId(), s, q, f.destination(), null, false, key, f.credit()));
@@ -339,8 +332,39 @@ public final class BrokerConnection {
         }
         broker.durableSubscriptions.put(key, sub);
         CompletableFuture<Long> added = broker.journal.append(RecordType.DURABLE_SUBSCRIPTION_ADD, Records.subscriptionAdd(
-                new Records.SubscriptionAdd(key, t.name, f.selector(), f.noLocal(), sub.clientId, f.subscriptionName())));
+                new Records.SubscriptionAdd(key, t.name, selectorText, f.noLocal(), sub.clientId, f.subscriptionName())));
         return (removed == null ? added : removed.thenCompose(x -> added)).thenApply(x -> null);
+    }
+
+    /**
+     * A selector as subscriptions compare it: none (null) for a null, empty or blank selector; otherwise the text
+     * trimmed, with each run of white space outside string literals read as one space. Two selectors with the same
+     * normal form select the same messages, so reopening a durable subscription with either keeps its messages.
+     */
+    static String normaliseSelector(String selector) {
+        if (selector == null || selector.isBlank()) {
+            return null;
+        }
+        String text = selector.strip();
+        StringBuilder out = new StringBuilder(text.length());
+        boolean inString = false;
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!inString && Character.isWhitespace(c)) {
+                space = true;
+                continue;
+            }
+            if (space) {
+                out.append(' ');
+                space = false;
+            }
+            if (c == '\'') {
+                inString = !inString; // a doubled quote inside a literal closes and reopens it: same effect
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     private String clientIdOrEmpty() {
@@ -382,16 +406,8 @@ public final class BrokerConnection {
     /** Lock held. */
     private void removeConsumer(Consumer c, long lastConsumed) {
         consumers.remove(c.id);
-        c.queue.consumers.remove(c);
-        List<Delivery> unseen = new ArrayList<>();
-        c.session.unacked.values().removeIf(d -> {
-            if (d.consumer == c && d.id > lastConsumed) {
-                unseen.add(d);
-                return true;
-            }
-            return false;
-        });
-        unseen.forEach(d -> broker.requeue(d, false));
+        c.queue.removeConsumer(c);
+        takeBackUnseen(c, lastConsumed);
         if (c.ownsQueue) {
             c.queue.drain();
             c.queue.discard();
@@ -404,6 +420,20 @@ public final class BrokerConnection {
                 t.subscriptions.remove(c.subscription);
             }
         }
+    }
+
+    /** Lock held. Returns the consumer's deliveries after {@code lastConsumed} to its destination as never delivered; returns how many. */
+    private int takeBackUnseen(Consumer c, long lastConsumed) {
+        List<Delivery> unseen = new ArrayList<>();
+        c.session.unacked.values().removeIf(d -> {
+            if (d.consumer == c && d.id > lastConsumed) {
+                unseen.add(d);
+                return true;
+            }
+            return false;
+        });
+        unseen.forEach(d -> broker.requeue(d, false));
+        return unseen.size();
     }
 
     /** More credit for a consumer. */
@@ -434,18 +464,56 @@ public final class BrokerConnection {
                 s.acknowledgeInTransaction(deliveryId, upTo);
                 return DONE;
             }
-            for (Delivery d : s.take(deliveryId, upTo)) {
-                d.entry.queue.consumed(d.entry);
-                Records.Ack ack = broker.forget(d.entry);
-                if (ack != null) {
-                    acks.add(ack);
-                }
-            }
+            consume(s.take(deliveryId, upTo), acks);
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
             broker.lock.unlock();
         }
+        return writeAcks(acks, durable);
+    }
+
+    /**
+     * Acknowledges exactly the listed deliveries of a session (CLIENT_ACKNOWLEDGE): the messages the application
+     * consumed. Other deliveries of the session, also ones with lower ids still prefetched by another consumer,
+     * stay unacknowledged. Ids the session does not hold (already acknowledged, recovered) are ignored.
+     */
+    public CompletableFuture<Void> acknowledge(int sessionId, long[] deliveryIds, boolean durable) {
+        List<Records.Ack> acks = new ArrayList<>();
+        broker.lock.lock();
+        try {
+            Session s = session(sessionId);
+            if (s.transacted) {
+                for (long id : deliveryIds) {
+                    s.acknowledgeInTransaction(id, false);
+                }
+                return DONE;
+            }
+            List<Delivery> taken = new ArrayList<>(deliveryIds.length);
+            for (long id : deliveryIds) {
+                taken.addAll(s.take(id, false));
+            }
+            consume(taken, acks);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            broker.lock.unlock();
+        }
+        return writeAcks(acks, durable);
+    }
+
+    /** Lock held. */
+    private void consume(List<Delivery> deliveries, List<Records.Ack> acks) {
+        for (Delivery d : deliveries) {
+            d.entry.queue.consumed(d.entry);
+            Records.Ack ack = broker.forget(d.entry);
+            if (ack != null) {
+                acks.add(ack);
+            }
+        }
+    }
+
+    private CompletableFuture<Void> writeAcks(List<Records.Ack> acks, boolean durable) {
         if (acks.isEmpty()) {
             return DONE;
         }
@@ -455,13 +523,65 @@ public final class BrokerConnection {
         return written.thenApply(x -> null);
     }
 
-    /** Redelivers everything the session received and has not acknowledged. */
-    public void recover(int sessionId) throws BrokerException {
+    /**
+     * Redelivers everything the session received and has not acknowledged. {@code consumerIds} and
+     * {@code lastConsumed} name, per consumer, the last delivery the application received: later ones were only
+     * prefetched and go back as never delivered. Returns the highest delivery id issued before the redeliveries: the
+     * client drops every delivery of the session up to it that it still holds or that is still on its way.
+     */
+    public long recover(int sessionId, int[] consumerIds, long[] lastConsumed) throws BrokerException {
         broker.lock.lock();
         try {
-            for (Delivery d : session(sessionId).takeAll()) {
-                broker.requeue(d, true);
+            long watermark = deliveryCounter;
+            redeliver(session(sessionId), consumerIds, lastConsumed);
+            return watermark;
+        } finally {
+            broker.lock.unlock();
+        }
+    }
+
+    /** Lock held. Requeues every unacknowledged delivery of the session, telling the seen from the only prefetched. */
+    private void redeliver(Session s, int[] consumerIds, long[] lastConsumed) {
+        Map<Integer, Long> marks = new HashMap<>();
+        for (int i = 0; i < consumerIds.length; i++) {
+            marks.put(consumerIds[i], lastConsumed[i]);
+        }
+        for (Delivery d : s.takeAll()) {
+            Long last = marks.get(d.consumer.id);
+            boolean unseen = last != null && d.id > last && consumers.get(d.consumer.id) == d.consumer;
+            if (unseen) {
+                d.consumer.credit++; // the client dropped it without counting it against its credit
             }
+            broker.requeue(d, !unseen);
+        }
+    }
+
+    /**
+     * Starts or stops delivery to this connection's consumers. A stop takes back, per listed consumer, every
+     * delivery after the last one the application received (they go back to their destinations as never
+     * delivered, and the consumer's credit is restored), so competing consumers of started connections get them.
+     * Returns the highest delivery id issued before: on a stop the client drops every delivery up to it that it
+     * still holds or that is still on its way.
+     */
+    public long flow(boolean start, int[] consumerIds, long[] lastConsumed) {
+        broker.lock.lock();
+        try {
+            long watermark = deliveryCounter;
+            started = start;
+            if (!start) {
+                for (int i = 0; i < consumerIds.length; i++) {
+                    Consumer c = consumers.get(consumerIds[i]);
+                    if (c != null) {
+                        c.credit += takeBackUnseen(c, lastConsumed[i]);
+                    }
+                }
+                return watermark;
+            }
+            long now = broker.clock.millis();
+            for (Consumer c : new ArrayList<>(consumers.values())) {
+                c.queue.dispatch(now);
+            }
+            return watermark;
         } finally {
             broker.lock.unlock();
         }
@@ -531,16 +651,16 @@ public final class BrokerConnection {
         });
     }
 
-    /** Rolls back a transacted session: its sends are dropped and what it received is redelivered. */
-    public void rollback(int sessionId) throws BrokerException {
+    /** Rolls back a transacted session: its sends are dropped and what it received is redelivered (watermark as {@link #recover}). */
+    public long rollback(int sessionId, int[] consumerIds, long[] lastConsumed) throws BrokerException {
         broker.lock.lock();
         try {
             Session s = session(sessionId);
             s.pendingSends.clear();
             s.rollbackOnly = null;
-            for (Delivery d : s.takeAll()) {
-                broker.requeue(d, true);
-            }
+            long watermark = deliveryCounter;
+            redeliver(s, consumerIds, lastConsumed);
+            return watermark;
         } finally {
             broker.lock.unlock();
         }

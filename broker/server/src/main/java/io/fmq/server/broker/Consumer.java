@@ -29,6 +29,11 @@ final class Consumer {
         this.credit = credit;
     }
 
+    /** Whether the consumer may get a message now: it has credit and its connection is started. */
+    boolean ready() {
+        return credit > 0 && session.connection.started;
+    }
+
     boolean accepts(WireMessage m) {
         return selector == null || selector.test(m);
     }

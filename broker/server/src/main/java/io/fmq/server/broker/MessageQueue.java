@@ -2,8 +2,10 @@ package io.fmq.server.broker;
 
 import io.fmq.protocol.WireMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -11,16 +13,26 @@ import java.util.TreeSet;
  * All methods run under the broker's lock.
  *
  * <p>Dispatch: ready messages in {@link QueueEntry#DELIVERY_ORDER} go, round robin, to consumers with
- * credit whose selector matches; a message no consumer's selector matches waits for one that does.
- * Expired messages are dropped when they come up.
+ * credit on a started connection whose selector matches; a message no consumer's selector matches waits for
+ * one that does. Expired messages are dropped when they come up.
+ *
+ * <p>Message groups: the first message of a group (its {@code JMSXGroupID}) binds the group to the consumer
+ * that gets it; later messages of the group go to that consumer only (waiting while it has no credit or is
+ * stopped), so one consumer at a time sees a group, in order. The binding ends when the consumer goes, or with
+ * the message whose {@code JMSXGroupSeq} is -1 (the group's last); the next message of the group binds anew.
  */
 final class MessageQueue {
+    static final String GROUP_ID = "JMSXGroupID";
+    static final String GROUP_SEQ = "JMSXGroupSeq";
+
     final String key;
     private final boolean durable;
     private final Broker broker;
     private final TreeSet<QueueEntry> ready = new TreeSet<>(QueueEntry.DELIVERY_ORDER);
     final List<Consumer> consumers = new ArrayList<>();
     private int nextConsumer;
+    /** Message group id → the consumer the group is bound to. */
+    private final Map<String, Consumer> groups = new HashMap<>();
     int inFlight;
     /** Approximate bytes of the messages this queue holds (waiting and in flight), for the broker's memory limit. */
     private long bytes;
@@ -155,18 +167,54 @@ final class MessageQueue {
 
     private boolean anyCredit() {
         for (Consumer c : consumers) {
-            if (c.credit > 0) {
+            if (c.ready()) {
                 return true;
             }
         }
         return false;
     }
 
+    /** A consumer leaves the queue; the message groups bound to it are free again. */
+    void removeConsumer(Consumer c) {
+        consumers.remove(c);
+        if (!groups.isEmpty()) {
+            groups.values().removeIf(bound -> bound == c);
+        }
+    }
+
+    /** Number of message groups bound to a consumer (for tests and JMX). */
+    int boundGroups() {
+        return groups.size();
+    }
+
     private Consumer pickConsumer(WireMessage m) {
+        Object group = m.properties().isEmpty() ? null : m.properties().get(GROUP_ID);
+        if (!(group instanceof String)) {
+            return roundRobin(m);
+        }
+        String g = (String) group;
+        Consumer bound = groups.get(g);
+        Consumer c;
+        if (bound != null && bound.accepts(m)) {
+            c = bound.ready() ? bound : null; // the group waits for its consumer
+        } else {
+            c = roundRobin(m);
+            if (c != null && bound == null) {
+                groups.put(g, c);
+            }
+        }
+        Object seq = m.properties().get(GROUP_SEQ);
+        if (c != null && seq instanceof Number && ((Number) seq).longValue() == -1) {
+            groups.remove(g); // the group's last message
+        }
+        return c;
+    }
+
+    private Consumer roundRobin(WireMessage m) {
         int n = consumers.size();
         for (int i = 0; i < n; i++) {
             Consumer c = consumers.get((nextConsumer + i) % n);
-            if (c.credit > 0 && c.accepts(m)) {
+            if (c.ready() && c.accepts(m)) {
                 nextConsumer = (nextConsumer + i + 1) % n;
                 return c;
             }

@@ -149,16 +149,20 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                 break;
             case ROLLBACK:
             case RECOVER: {
-                // answer first: the client drops what it had prefetched when the answer arrives, and the
-                // redeliveries must come after it on the wire
-                int sessionId = ((Frame.SessionCommand) frame).sessionId();
-                connection.checkSession(sessionId);
-                ok(rid);
-                if (frame.type() == FrameType.ROLLBACK) {
-                    connection.rollback(sessionId);
-                } else {
-                    connection.recover(sessionId);
-                }
+                // the answer carries the last delivery id issued before the redeliveries: the client drops the
+                // session's deliveries up to it (prefetched, or still on the wire) and keeps the redeliveries after it,
+                // in whichever order they arrive
+                Frame.Redeliver f = (Frame.Redeliver) frame;
+                long watermark = frame.type() == FrameType.ROLLBACK
+                        ? connection.rollback(f.sessionId(), f.consumerIds(), f.lastConsumedIds())
+                        : connection.recover(f.sessionId(), f.consumerIds(), f.lastConsumedIds());
+                answer(rid, watermark);
+                break;
+            }
+            case FLOW: {
+                // the same watermark for a stop: the deliveries up to it were taken back
+                Frame.Flow f = (Frame.Flow) frame;
+                answer(rid, connection.flow(f.start(), f.consumerIds(), f.lastConsumedIds()));
                 break;
             }
             case SEND:
@@ -183,6 +187,11 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
             case ACK: {
                 Frame.Ack f = (Frame.Ack) frame;
                 reply(rid, connection.acknowledge(f.sessionId(), f.deliveryId(), f.upTo(), rid != 0));
+                break;
+            }
+            case ACK_SET: {
+                Frame.AckSet f = (Frame.AckSet) frame;
+                reply(rid, connection.acknowledge(f.sessionId(), f.deliveryIds(), rid != 0));
                 break;
             }
             case CREDIT: {
@@ -250,6 +259,12 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
     private void ok(int requestId) {
         if (requestId != 0) {
             channel.writeAndFlush(new Frame.Ok(requestId, 0, null));
+        }
+    }
+
+    private void answer(int requestId, long value) {
+        if (requestId != 0) {
+            channel.writeAndFlush(new Frame.Ok(requestId, value, null));
         }
     }
 

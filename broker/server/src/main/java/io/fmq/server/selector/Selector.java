@@ -286,6 +286,7 @@ public final class Selector implements Predicate<WireMessage> {
                 next++;
                 Expr right = additive();
                 String op = t.text;
+                checkComparable(op, left, right, t);
                 return (Condition) m -> compare(op, left.eval(m), right.eval(m));
             }
             boolean negated = false;
@@ -299,11 +300,15 @@ public final class Selector implements Predicate<WireMessage> {
                 Expr low = additive();
                 expect("AND");
                 Expr high = additive();
+                for (Expr operand : List.of(left, low, high)) {
+                    requireNumeric(operand, "BETWEEN");
+                }
                 result = (Condition) m -> {
                     Object v = left.eval(m);
                     return and(compare(">=", v, low.eval(m)), compare("<=", v, high.eval(m)));
                 };
             } else if (accept("IN")) {
+                requireString(left, "IN");
                 expect("(");
                 List<String> values = new ArrayList<>();
                 do {
@@ -319,6 +324,7 @@ public final class Selector implements Predicate<WireMessage> {
                     return v instanceof String ? values.contains(v) : null;
                 };
             } else if (accept("LIKE")) {
+                requireString(left, "LIKE");
                 Token p = take();
                 if (p.kind != Kind.STRING) {
                     throw error("LIKE needs a string pattern, not " + p);
@@ -353,13 +359,46 @@ public final class Selector implements Predicate<WireMessage> {
             return (Condition) m -> not(positive.eval(m));
         }
 
+        /**
+         * Type rules (Jakarta Messaging §3.8.1.2): strings and booleans compare only with {@code =} and {@code <>};
+         * the ordering operators, BETWEEN and arithmetic take numbers; two operands of known, different types never
+         * compare. Identifiers are typed only when a message comes, so they pass here.
+         */
+        void checkComparable(String op, Expr left, Expr right, Token at) throws InvalidSelectorException {
+            Type l = typeOf(left);
+            Type r = typeOf(right);
+            if (l != Type.UNKNOWN && r != Type.UNKNOWN && l != r) {
+                throw error("a " + l.name().toLowerCase(Locale.ROOT) + " cannot be compared with a " + r.name().toLowerCase(Locale.ROOT)
+                        + " (" + at + ")");
+            }
+            if (!op.equals("=") && !op.equals("<>")) {
+                requireNumeric(left, op);
+                requireNumeric(right, op);
+            }
+        }
+
+        void requireNumeric(Expr e, String operator) throws InvalidSelectorException {
+            Type t = typeOf(e);
+            if (t == Type.STRING || t == Type.BOOLEAN) {
+                throw error(operator + " works on numbers, not on a " + t.name().toLowerCase(Locale.ROOT));
+            }
+        }
+
+        void requireString(Expr e, String operator) throws InvalidSelectorException {
+            Type t = typeOf(e);
+            if (t == Type.NUMBER || t == Type.BOOLEAN) {
+                throw error(operator + " works on strings, not on a " + t.name().toLowerCase(Locale.ROOT));
+            }
+        }
+
         Expr additive() throws InvalidSelectorException {
             Expr left = multiplicative();
             while (peek().is("+") || peek().is("-")) {
-                char op = take().text.charAt(0);
-                Expr l = left;
+                String op = take().text;
                 Expr r = multiplicative();
-                left = m -> arithmetic(op, l.eval(m), r.eval(m));
+                requireNumeric(left, op);
+                requireNumeric(r, op);
+                left = new Arithmetic(op.charAt(0), left, r);
             }
             return left;
         }
@@ -367,21 +406,35 @@ public final class Selector implements Predicate<WireMessage> {
         Expr multiplicative() throws InvalidSelectorException {
             Expr left = unary();
             while (peek().is("*") || peek().is("/")) {
-                char op = take().text.charAt(0);
-                Expr l = left;
+                String op = take().text;
                 Expr r = unary();
-                left = m -> arithmetic(op, l.eval(m), r.eval(m));
+                requireNumeric(left, op);
+                requireNumeric(r, op);
+                left = new Arithmetic(op.charAt(0), left, r);
             }
             return left;
         }
 
         Expr unary() throws InvalidSelectorException {
             if (accept("-")) {
+                if (peek().kind == Kind.NUMBER && peek().value == LONG_MIN_MAGNITUDE) {
+                    take();
+                    return new Literal(Long.MIN_VALUE);
+                }
                 Expr e = unary();
-                return m -> arithmetic('-', 0L, e.eval(m));
+                requireNumeric(e, "-");
+                if (e instanceof Literal && ((Literal) e).value instanceof Long) {
+                    return new Literal(-(Long) ((Literal) e).value);
+                }
+                if (e instanceof Literal && ((Literal) e).value instanceof Double) {
+                    return new Literal(-(Double) ((Literal) e).value);
+                }
+                return new Arithmetic('-', new Literal(0L), e);
             }
             if (accept("+")) {
-                return unary();
+                Expr e = unary();
+                requireNumeric(e, "+");
+                return e;
             }
             return primary();
         }
@@ -396,8 +449,10 @@ public final class Selector implements Predicate<WireMessage> {
             switch (t.kind) {
                 case STRING:
                 case NUMBER: {
-                    Object v = t.value;
-                    return m -> v;
+                    if (t.value == LONG_MIN_MAGNITUDE) {
+                        throw error(t + " is too large for a long (only -9223372036854775808 is allowed)");
+                    }
+                    return new Literal(t.value);
                 }
                 case IDENT:
                     return new Ident(t.text);
@@ -412,6 +467,56 @@ public final class Selector implements Predicate<WireMessage> {
             }
         }
     }
+
+    /** The type an expression has when the selector is parsed; identifiers are only known when a message comes. */
+    enum Type { NUMBER, STRING, BOOLEAN, UNKNOWN }
+
+    static Type typeOf(Expr e) {
+        if (e instanceof Literal) {
+            return ((Literal) e).type;
+        }
+        if (e instanceof Arithmetic) {
+            return Type.NUMBER;
+        }
+        return e.isBoolean() ? Type.BOOLEAN : Type.UNKNOWN;
+    }
+
+    /** A string or number literal. */
+    static final class Literal implements Expr {
+        final Object value;
+        final Type type;
+
+        Literal(Object value) {
+            this.value = value;
+            this.type = value instanceof String ? Type.STRING : Type.NUMBER;
+        }
+
+        @Override
+        public Object eval(WireMessage m) {
+            return value;
+        }
+    }
+
+    /** {@code + - * /} on two numbers (unary minus is {@code 0 - x}). */
+    static final class Arithmetic implements Expr {
+        final char op;
+        final Expr left;
+        final Expr right;
+
+        Arithmetic(char op, Expr left, Expr right) {
+            this.op = op;
+            this.left = left;
+            this.right = right;
+        }
+
+        @Override
+        public Object eval(WireMessage m) {
+            return arithmetic(op, left.eval(m), right.eval(m));
+        }
+    }
+
+    /** The exact literal 9223372036854775808, which is only valid after a unary minus (it is -Long.MIN_VALUE). */
+    private static final Object LONG_MIN_MAGNITUDE = new Object();
 
     /** An identifier: a header or a property. */
     static final class Ident implements Expr {
@@ -473,8 +578,9 @@ public final class Selector implements Predicate<WireMessage> {
                 tokens.add(new Token(Kind.STRING, s.substring(start, i), sb.toString(), start));
             } else if (Character.isDigit(c) || c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1))) {
                 int start = i;
+                boolean hex = s.startsWith("0x", i) || s.startsWith("0X", i);
                 while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.'
-                        || (s.charAt(i) == '+' || s.charAt(i) == '-') && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E'))) {
+                        || !hex && (s.charAt(i) == '+' || s.charAt(i) == '-') && (s.charAt(i - 1) == 'e' || s.charAt(i - 1) == 'E'))) {
                     i++;
                 }
                 String number = s.substring(start, i);
@@ -516,23 +622,41 @@ public final class Selector implements Predicate<WireMessage> {
         return fixed;
     }
 
-    private static Object parseNumber(String s, String number, int position) throws InvalidSelectorException {
+    /**
+     * Numeric literals as in Java: decimal, octal (leading 0) and hexadecimal (0x) exact literals with an optional
+     * L, and approximate literals with a point, an exponent or an f/d suffix.
+     */
+    static Object parseNumber(String s, String number, int position) throws InvalidSelectorException {
         try {
             String n = number;
+            boolean hex = n.startsWith("0x") || n.startsWith("0X");
             if (n.endsWith("L") || n.endsWith("l")) {
-                return Long.parseLong(n.substring(0, n.length() - 1));
+                return exact(n.substring(0, n.length() - 1), hex);
             }
-            if (n.contains(".") || n.contains("e") || n.contains("E") || n.endsWith("f") || n.endsWith("F")
-                    || n.endsWith("d") || n.endsWith("D")) {
+            if (!hex && (n.contains(".") || n.contains("e") || n.contains("E") || n.endsWith("f") || n.endsWith("F")
+                    || n.endsWith("d") || n.endsWith("D"))) {
+                if (!Character.isDigit(n.charAt(n.length() - 1)) && !".fFdD".contains(n.substring(n.length() - 1))) {
+                    throw new NumberFormatException(n);
+                }
                 return Double.parseDouble(n);
             }
-            if (n.startsWith("0x") || n.startsWith("0X")) {
-                return Long.parseLong(n.substring(2), 16);
-            }
-            return Long.parseLong(n);
+            return exact(n, hex);
         } catch (NumberFormatException e) {
             throw new InvalidSelectorException("invalid selector '" + s + "': '" + number + "' at position " + (position + 1)
                     + " is not a number");
         }
+    }
+
+    private static Object exact(String n, boolean hex) {
+        if (hex) {
+            return Long.parseUnsignedLong(n.substring(2), 16);
+        }
+        if (n.length() > 1 && n.charAt(0) == '0') {
+            return Long.parseLong(n.substring(1), 8);
+        }
+        if (n.equals("9223372036854775808")) {
+            return LONG_MIN_MAGNITUDE;
+        }
+        return Long.parseLong(n);
     }
 }

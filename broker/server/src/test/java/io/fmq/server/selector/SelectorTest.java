@@ -72,6 +72,22 @@ class SelectorTest {
             "TRUE | true",
             "FALSE OR (quantity = 3 AND (price < 20)) | true",
             "quantity / 0 = 1 | false",
+            "035 = 29 | true",
+            "0x1d = 29 | true",
+            "0X1D = 29 | true",
+            "0x1dL = 29 | true",
+            "29L = 29 | true",
+            "-9223372036854775808 < 0 | true",
+            "-9223372036854775808L < big | true",
+            "-9223372036854775808 + 1 = -9223372036854775807 | true",
+            "1.5f < price | true",
+            "7d = 7 | true",
+            "1e1 = 10 | true",
+            "12.5E0 = price | true",
+            ".5 < 1 | true",
+            "2e-1 < 1 | true",
+            "-price < 0 | true",
+            "myProp = 'x' OR TRUE | true",
     })
     void evaluates(String selector, boolean expected) throws Exception {
         assertThat(Selector.parse(selector).test(MESSAGE)).as(selector).isEqualTo(expected);
@@ -79,7 +95,12 @@ class SelectorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"price >", "price > 10 AND", "'unclosed", "symbol IN (1, 2)", "price LIKE 5", "(price > 1",
-            "price > 1)", "symbol # 2", "1 + 2", "NOT price + 1", "x IS 5"})
+            "price > 1)", "symbol # 2", "1 + 2", "NOT price + 1", "x IS 5",
+            // type errors found when the selector is parsed (strings and booleans compare only with = and <>)
+            "myProp BETWEEN 'a' AND 'b'", "myProp > 'foo'", "'foo' >= TRUE", "TRUE = 0", "'a' = 1", "myProp < TRUE",
+            "'a' + 1 = 2", "-'a' = 1", "myProp * FALSE = 0", "5 LIKE 'a'", "TRUE IN ('a')", "1 BETWEEN 0 AND 'x'",
+            // numeric literals as in Java
+            "9223372036854775808 > 1", "x = 09", "x = 0x", "x = 1e"})
     void invalidSelectorsAreRefusedWithAReason(String selector) {
         assertThatThrownBy(() -> Selector.parse(selector)).isInstanceOf(Selector.InvalidSelectorException.class)
                 .hasMessageContaining("selector");

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Manages the messaging users (client accounts) in the data store of a stopped server:
+#   fmq-users.sh -profile NAME [-dbPath DIR] list
+#   fmq-users.sh -profile NAME [-dbPath DIR] set USER [-passwordStdin]
+#   fmq-users.sh -profile NAME [-dbPath DIR] remove USER
+# A running server is changed over JMX instead (broker MBean fmq:type=Broker, setUser/removeUser).
+set -euo pipefail
+FMQ_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+. "$FMQ_HOME/bin/fmq-env.sh"
+exec "$JAVA" -Dfmq.home="$FMQ_HOME" -cp "$FMQ_CP" io.fmq.server.tools.MessagingUserTool "$@"
