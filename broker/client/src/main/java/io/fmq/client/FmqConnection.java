@@ -203,20 +203,6 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
         }
     }
 
-    /** Blocks while the connection is stopped; returns false when it closed meanwhile or the wait ran out. */
-    boolean awaitStarted(long deadlineNanos) throws InterruptedException {
-        synchronized (startLock) {
-            while (!started && !closed) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                startLock.wait(Math.max(1, left / 1_000_000));
-            }
-            return !closed;
-        }
-    }
-
     boolean isStarted() {
         return started;
     }

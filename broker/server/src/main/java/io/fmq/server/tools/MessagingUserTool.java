@@ -25,28 +25,53 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * {@code fmq-users.sh -profile NAME [-dbPath DIR] list | set USER [-passwordStdin] | remove USER}: manages the
- * messaging users (the accounts clients log in with) in the data store of a server that is not running — the
- * offline counterpart of the broker MBean's {@code setUser}/{@code removeUser}. A store that does not exist yet
- * is created with the default account admin/passwd and the given change, so a new installation can be given
- * its users before its first start.
+ * {@code fmq-users.sh -profile NAME [-dbPath DIR] COMMAND}: manages the messaging users (the accounts clients log
+ * in with), their groups and their grants in the data store of a server that is not running — the offline
+ * counterpart of the broker MBean's {@code setUser}, {@code removeUser}, {@code setGroup} and {@code grant}. A
+ * store that does not exist yet is created with the default account admin/passwd (in the group administrators,
+ * which may do everything) and the given change, so a new installation can be given its users before its first
+ * start. Commands: {@code list}, {@code set USER [-passwordStdin]}, {@code remove USER},
+ * {@code group GROUP USER[,USER...]} (an empty list removes the group), {@code grant PRINCIPAL PATTERN PERMISSIONS}
+ * (as the MBean's grant: {@code send,receive,browse,admin}, {@code all}, or empty to revoke) and {@code grants}.
  *
  * <p>It holds the profile's and the store's lock files while it works, exactly as a server does, so it cannot run
  * beside a server on the same profile or store. A replicated-HA profile is refused: each server of the pair keeps
  * its own copy of the store, and a change written into one copy offline would not reach the other.
  */
 public final class MessagingUserTool {
-    static final String USAGE = "usage: fmq-users.sh -profile NAME [-dbPath DIR] list | set USER [-passwordStdin] | remove USER";
+    static final String USAGE = "usage: fmq-users.sh -profile NAME [-dbPath DIR] list | set USER [-passwordStdin] | remove USER"
+            + " | group GROUP USER[,USER...] | grant PRINCIPAL PATTERN PERMISSIONS | grants";
     private static final Predicate<String> USER_NAME = n -> n.matches("[A-Za-z0-9_.@-]+");
 
     private MessagingUserTool() {
     }
 
     public static void main(String[] args) {
+        quietLogging();
         System.exit(run(args, System.getProperty("fmq.home", "."), System.out, System.err, MessagingUserTool::passwordFromStdin));
+    }
+
+    /** The libraries underneath (store, Netty) log only warnings and errors, one line each on standard error. */
+    private static void quietLogging() {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        context.reset();
+        ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%level %msg%n");
+        encoder.start();
+        ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> console = new ch.qos.logback.core.ConsoleAppender<>();
+        console.setContext(context);
+        console.setTarget("System.err");
+        console.setEncoder(encoder);
+        console.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(ch.qos.logback.classic.Level.WARN);
+        root.addAppender(console);
     }
 
     /** Where a password comes from: standard input (one line) or, without {@code -passwordStdin}, the terminal. */
@@ -82,7 +107,8 @@ public final class MessagingUserTool {
                 return StartupException.INVALID_PROFILE;
             }
             Profile profile = binding.profile().get();
-            if (profile.haMode() == HaMode.REPLICATED && !command.get(0).equals("list")) {
+            boolean readOnly = command.get(0).equals("list") || command.get(0).equals("grants");
+            if (profile.haMode() == HaMode.REPLICATED && !readOnly) {
                 err.println("Profile " + name + " is one server of a replicated HA pair: each server keeps its own copy of the data "
                         + "store, and a user written into one copy offline would not reach the other. Start the pair and change "
                         + "users on the active server over JMX (broker MBean fmq:type=Broker, operations setUser and removeUser).");
@@ -104,7 +130,12 @@ public final class MessagingUserTool {
     private static boolean validCommand(List<String> c) {
         switch (c.get(0)) {
             case "list":
+            case "grants":
                 return c.size() == 1;
+            case "group":
+                return c.size() == 3;
+            case "grant":
+                return c.size() == 4;
             case "remove":
                 return c.size() == 2;
             case "set":
@@ -116,7 +147,7 @@ public final class MessagingUserTool {
 
     private static int change(Profile profile, Path folder, Path store, List<String> command, PrintStream out, PrintStream err,
                               PasswordSource stdin) {
-        String user = command.size() > 1 ? command.get(1) : null;
+        String user = command.size() > 1 && !command.get(0).startsWith("grant") ? command.get(1) : null;
         if (user != null && !USER_NAME.test(user)) {
             err.println("'" + user + "' is not a user name: use letters, digits and _ . @ -");
             return StartupException.USAGE;
@@ -154,6 +185,26 @@ public final class MessagingUserTool {
                         case "list":
                             broker.users().forEach(out::println);
                             return 0;
+                        case "grants":
+                            broker.groups().forEach(g -> out.println("group " + g));
+                            broker.grants().forEach(g -> out.println("grant " + g));
+                            return 0;
+                        case "group": {
+                            Set<String> members = new TreeSet<>();
+                            for (String member : command.get(2).split(",")) {
+                                if (!member.isBlank()) {
+                                    members.add(member.strip());
+                                }
+                            }
+                            broker.setGroup(user, members);
+                            out.println(members.isEmpty() ? "Removed group '" + user + "'." : "Group '" + user + "' now holds "
+                                    + String.join(", ", members) + ".");
+                            return 0;
+                        }
+                        case "grant":
+                            broker.grant(command.get(1), command.get(2), command.get(3));
+                            out.println("Granted '" + command.get(3) + "' on " + command.get(2) + " to " + command.get(1) + ".");
+                            return 0;
                         case "set":
                             boolean existed = broker.users().contains(user);
                             broker.putUser(user, password);
@@ -176,6 +227,10 @@ public final class MessagingUserTool {
         } catch (StartupException e) {
             err.println(e.getMessage());
             return e.exitCode();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage() + ". Nothing was changed.");
+            err.println(USAGE);
+            return StartupException.USAGE;
         } catch (IOException e) {
             err.println("Cannot change the users in the data store " + store + ": " + e.getMessage() + ". Check that the folder "
                     + "exists, is writable and has room.");
