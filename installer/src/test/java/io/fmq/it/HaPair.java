@@ -145,14 +145,19 @@ final class HaPair {
 
     /** Waits until one server is ACTIVE and the other PASSIVE; returns the active one. */
     String awaitActivePassive() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            String p = state(PRIMARY);
-            String s = state(SECONDARY);
-            return p.equals("ACTIVE") && s.equals("PASSIVE") || p.equals("PASSIVE") && s.equals("ACTIVE");
-        });
-        String active = state(PRIMARY).equals("ACTIVE") ? PRIMARY : SECONDARY;
-        await().atMost(Duration.ofSeconds(30)).until(() -> Installation.listening(client(active)));
-        return active;
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                String p = state(PRIMARY);
+                String s = state(SECONDARY);
+                return p.equals("ACTIVE") && s.equals("PASSIVE") || p.equals("PASSIVE") && s.equals("ACTIVE");
+            });
+            String active = state(PRIMARY).equals("ACTIVE") ? PRIMARY : SECONDARY;
+            await().atMost(Duration.ofSeconds(30)).until(() -> Installation.listening(client(active)));
+            return active;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the pair did not settle ACTIVE/PASSIVE with the active's client port open; consoles:\n"
+                    + consoles(), e);
+        }
     }
 
     void kill9(String profile) {

@@ -181,8 +181,9 @@ class ReplicatedPairIT {
         Path lockFile = fmq.profile("FioranoMQ_HA_rpl").resolve("lock.dat");
         Files.delete(lockFile); // the active's next check finds another file (or none) under the lock's path
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> pair.console(active).contains(
-                (active.equals(HaPair.PRIMARY) ? "Primary" : "Secondary") + " Server switched to WAITING"));
+        // the second WAITING line of its console (the first one is from its start)
+        String waiting = (active.equals(HaPair.PRIMARY) ? "Primary" : "Secondary") + " Server switched to WAITING";
+        await().atMost(Duration.ofSeconds(30)).until(() -> pair.console(active).split(waiting, -1).length > 2);
         // the pair recovers on its own: one serves, the other follows, with the same store
         pair.awaitActivePassive();
         pair.awaitIdenticalStores();

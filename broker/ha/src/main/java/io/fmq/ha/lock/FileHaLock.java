@@ -39,12 +39,23 @@ import org.slf4j.LoggerFactory;
  * -- holder record: rewritten by every acquisition; absent until the first one --
  * 32       4    body length N
  * 36       N    body: epoch (8), time acquired in milliseconds since 1970 UTC (8), pid (8),
- *               server name (2-byte length + UTF-8), host name (2-byte length + UTF-8)
+ *               server name (2-byte length + UTF-8), host name (2-byte length + UTF-8),
+ *               then the release fields: released (1: 0 or 1), time the holder's client acceptor
+ *               stopped, in milliseconds since 1970 UTC (8; 0 unless released)
  * 36+N     4    CRC32C of bytes 32..35+N
  * </pre>
  * The file ends right after the holder record. The record names the <em>last</em> holder; it stays
  * after a release or a crash, so only the operating-system lock says whether the lock is held now.
- * Readers that catch a record half-rewritten see a checksum mismatch and read again.
+ * Readers that catch a record half-rewritten see a checksum mismatch and read again. A record
+ * without the release fields (written by an older FMQ) reads as not released.
+ *
+ * <h2>The release record</h2>
+ * An acquisition writes its record with "released" 0. A holder that gives the lock up on purpose
+ * after it stopped serving ({@link #releaseAfterStopping}) first rewrites its own record — same
+ * epoch, "released" 1 and the time its acceptor stopped — and forces it to disk, then unlocks. The
+ * next holder reads it before its own acquisition overwrites it: a released record for the epoch it
+ * takes over is the previous holder's own statement that its serving lease is over. A holder that
+ * crashed, froze or lost the lock leaves "released" 0, and the next holder waits the lease out.
  *
  * <h2>Proving the lock is still ours</h2>
  * {@link #verify()} checks that the JDK still reports the lock valid, the channel is open, the
@@ -186,6 +197,36 @@ public final class FileHaLock implements HaLock {
             lockedFileKey = null;
             lockedIdentity = null;
         }
+    }
+
+    @Override
+    public synchronized void releaseAfterStopping(java.time.Instant acceptorStoppedAt) {
+        if (fileLock == null) {
+            return;
+        }
+        if (lossReason() == null) {
+            LockHolder released = ownRecord.released(acceptorStoppedAt.truncatedTo(ChronoUnit.MILLIS));
+            try {
+                FileChannel channel = handle.channel();
+                LockFileLayout.writeHolder(channel, released);
+                channel.force(true);
+            } catch (IOException | RuntimeException e) {
+                // without the record the next holder waits the serving lease out: slower, never unsafe
+                LOG.warn("Could not mark the lock {} released ({}); the next holder will wait out this server's serving lease",
+                        path, e.getMessage());
+            }
+        }
+        release();
+    }
+
+    /**
+     * True when the lock file lies on a local disk file system: a POSIX lock there cannot be taken away from a
+     * living process (there is no lease to expire) and the kernel drops it the moment the process ends. Network
+     * and user-space file systems (NFS, CIFS, FUSE, ...) answer false.
+     */
+    @Override
+    public boolean acquisitionProvesHolderGone() {
+        return LocalFileSystems.isLocal(path);
     }
 
     @Override

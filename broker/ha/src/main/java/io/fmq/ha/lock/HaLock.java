@@ -47,8 +47,26 @@ public interface HaLock extends AutoCloseable {
     /** Whether this holder believes it holds the lock, without checking the storage again. */
     boolean isHeld();
 
-    /** Gives the lock up if held; does nothing otherwise. Never throws. */
+    /** Gives the lock up if held (without a release record: see {@link #releaseAfterStopping}); does nothing otherwise. Never throws. */
     void release();
+
+    /**
+     * Gives the lock up on purpose, after this holder stopped serving clients. If it can still prove it holds the
+     * lock it first marks its holder record released — same epoch, {@code acceptorStoppedAt} — so that the next
+     * holder knows this holder's serving lease for that epoch is over and need not wait it out; then it releases.
+     * Call it only once the client acceptor is stopped. Never throws; if the record cannot be written the lock is
+     * released anyway and the next holder waits.
+     */
+    void releaseAfterStopping(java.time.Instant acceptorStoppedAt);
+
+    /**
+     * Whether acquiring this lock proves that its previous holder either released it or no longer runs: true only
+     * for a lock that cannot be taken from a living holder (a POSIX lock on a local disk file system, which has no
+     * lease, and which the kernel drops when the process ends). Then a new holder need not wait out a previous
+     * holder's serving lease. False for anything with a lease that can expire behind the holder's back (NFSv4, a
+     * lock server), and whenever in doubt.
+     */
+    boolean acquisitionProvesHolderGone();
 
     /**
      * The lock's identity, created once with the lock and never changed. Reading it creates the

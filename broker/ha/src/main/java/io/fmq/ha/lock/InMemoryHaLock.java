@@ -73,6 +73,20 @@ public final class InMemoryHaLock implements HaLock {
     }
 
     @Override
+    public synchronized void releaseAfterStopping(java.time.Instant acceptorStoppedAt) {
+        if (ownRecord != null && file.isHeldBy(this, identityWhenAcquired, ownRecord)) {
+            file.markReleased(this, ownRecord.released(acceptorStoppedAt.truncatedTo(ChronoUnit.MILLIS)));
+        }
+        release();
+    }
+
+    /** An in-memory lock can be revoked behind its holder's back (like an expiring lease), so never. */
+    @Override
+    public boolean acquisitionProvesHolderGone() {
+        return false;
+    }
+
+    @Override
     public LockIdentity identity() {
         return file.identity();
     }

@@ -69,6 +69,13 @@ public final class InMemoryLockFile {
         return reachable && holder == candidate && identity.equals(identityWhenAcquired) && record.equals(lastHolder);
     }
 
+    /** The holder rewrites its record as released (only while it holds the lock and the lock is reachable). */
+    synchronized void markReleased(InMemoryHaLock candidate, LockHolder released) {
+        if (reachable && holder == candidate) {
+            lastHolder = released;
+        }
+    }
+
     synchronized void release(InMemoryHaLock candidate) {
         if (reachable && holder == candidate) {
             holder = null;

@@ -18,6 +18,8 @@ final class LockFileLayout {
     static final int MAGIC = 0x464D514C; // "FMQL"
     static final short VERSION = 1;
     static final int HEADER_LENGTH = 32;
+    /** The release fields at the end of a holder record body: released flag (1) and acceptor-stopped time (8). */
+    static final int RELEASE_LENGTH = 9;
     /** Bounds a holder record so a damaged length cannot make us allocate gigabytes. */
     private static final int MAX_HOLDER_BODY = 4096;
 
@@ -64,12 +66,14 @@ final class LockFileLayout {
     static void writeHolder(FileChannel channel, LockHolder holder) throws IOException {
         byte[] server = utf8(holder.owner().server());
         byte[] host = utf8(holder.owner().host());
-        int bodyLength = 8 + 8 + 8 + 2 + server.length + 2 + host.length;
+        int bodyLength = 8 + 8 + 8 + 2 + server.length + 2 + host.length + RELEASE_LENGTH;
         ByteBuffer record = ByteBuffer.allocate(4 + bodyLength + 4);
         record.putInt(bodyLength);
         record.putLong(holder.epoch()).putLong(holder.acquiredAt().toEpochMilli()).putLong(holder.owner().pid());
         record.putShort((short) server.length).put(server);
         record.putShort((short) host.length).put(host);
+        record.put((byte) (holder.releasedAfterStopping() ? 1 : 0))
+                .putLong(holder.releasedAfterStopping() ? holder.acceptorStoppedAt().toEpochMilli() : 0);
         record.putInt(crc(record.array(), 0, 4 + bodyLength));
         record.flip();
         long position = HEADER_LENGTH;
@@ -112,7 +116,13 @@ final class LockFileLayout {
         long pid = record.getLong();
         String server = readString(record);
         String host = readString(record);
-        return Optional.of(new LockHolder(new LockOwner(server, host, pid), epoch, acquiredAt));
+        Instant acceptorStoppedAt = null;
+        if (record.remaining() - 4 >= RELEASE_LENGTH) {
+            boolean released = record.get() != 0;
+            long stoppedAt = record.getLong();
+            acceptorStoppedAt = released ? Instant.ofEpochMilli(stoppedAt) : null;
+        }
+        return Optional.of(new LockHolder(new LockOwner(server, host, pid), epoch, acquiredAt, acceptorStoppedAt));
     }
 
     /** The holder record exists but cannot be trusted. */

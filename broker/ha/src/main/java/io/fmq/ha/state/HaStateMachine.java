@@ -87,9 +87,28 @@ import static io.fmq.ha.state.HaStatus.NONE;
  *       is cut off from the gateway). Its last good check looked at the lock before the loss and
  *       answered at most T later, so its serving lease ends before loss + R + 2T.</li>
  *   <li>A new holder therefore waits {@link HaTimings#takeoverDelayNanos()} = R + 2T after
- *       acquiring before it serves (the loss precedes the acquisition). It skips the wait only
- *       when the lock says the previous holder released it on purpose, which a holder does only
- *       after stopping its acceptor.</li>
+ *       acquiring before it serves (the loss precedes the acquisition). It skips the wait only on
+ *       a proof that the previous holder no longer serves ({@link LockView#releasedCleanly()}),
+ *       never on a guess:
+ *       <ul>
+ *         <li>the lock's holder record is a <em>release record</em> for the epoch taken over: a
+ *             holder writes it only after stopping its acceptor, just before it lets go;</li>
+ *         <li>the peer said <em>goodbye</em> on the HA channel for that epoch: it sends that frame
+ *             only after stopping its acceptor;</li>
+ *         <li>the lock medium cannot lose a lock behind a living holder: a POSIX lock on a local
+ *             disk file system has no lease, is kept while its process lives (also when the process
+ *             is stopped, e.g. by SIGSTOP) and is dropped by the kernel when the process ends. So
+ *             acquiring it proves that the previous holder either released it (a server releases
+ *             only after stopping its acceptor) or has ended, and a process that has ended confirms
+ *             nothing. The holder record must exist, so that the proof speaks of this very file: an
+ *             empty file may have replaced one that a living server still holds, and that server
+ *             notices the replacement only at its next check.</li>
+ *       </ul>
+ *       An empty or unreadable record, a record that is not a release record on a lock with a
+ *       lease (NFSv4, a lock server), a reset or silent HA link, or a peer's last status: wait.
+ *       This is what keeps failover after a kill -9 fast on a local lock (the kernel frees the
+ *       lock at once and its acquisition is the proof) while a lock on shared storage waits out
+ *       R + 2T unless the old holder said goodbye.</li>
  * </ol>
  * Both servers measure these spans on their own monotonic clocks; rate drift is far below the
  * margins. The configuration's rule passiveLockAcquisitionInterval &gt; 2 × R is not needed for

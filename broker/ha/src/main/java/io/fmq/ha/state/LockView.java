@@ -5,10 +5,11 @@ package io.fmq.ha.state;
  *
  * @param held              this server holds the lock, as of its last check
  * @param epoch             the highest epoch recorded in the lock (by whoever acquired it last)
- * @param releasedCleanly   only read with {@link HaEvent#LOCK_ACQUIRED}: the lock's previous holder
- *                          released it on purpose after it had stopped serving (or nobody ever held
- *                          it). When in doubt pass {@code false}: the new holder then waits
- *                          {@link HaTimings#takeoverDelayNanos()} before serving.
+ * @param releasedCleanly   only read with {@link HaEvent#LOCK_ACQUIRED}: it is proven that the lock's
+ *                          previous holder no longer serves (a release record or goodbye for the epoch
+ *                          taken over, or a lock that cannot be lost by a living holder; see the safety
+ *                          argument of {@link HaStateMachine}). When in doubt pass {@code false}: the new
+ *                          holder then waits {@link HaTimings#takeoverDelayNanos()} before serving.
  */
 public record LockView(boolean held, long epoch, boolean releasedCleanly) {
 

@@ -117,6 +117,38 @@ class FileHaLockTest extends HaLockContractTest {
     }
 
     @Test
+    void aHolderRecordWithoutReleaseFieldsReadsAsNotReleased() throws IOException {
+        HaLock primary = holder("Primary");
+        assertThat(primary.tryAcquire(3)).isTrue();
+        primary.releaseAfterStopping(FIXED_CLOCK.instant());
+        // an older FMQ wrote the body without the release fields: cut them off and fix length and checksum
+        byte[] file = Files.readAllBytes(lockFile);
+        ByteBuffer b = ByteBuffer.wrap(file);
+        int body = b.getInt(LockFileLayout.HEADER_LENGTH) - LockFileLayout.RELEASE_LENGTH;
+        ByteBuffer old = ByteBuffer.allocate(LockFileLayout.HEADER_LENGTH + 4 + body + 4);
+        old.put(file, 0, LockFileLayout.HEADER_LENGTH).putInt(body).put(file, LockFileLayout.HEADER_LENGTH + 4, body);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(old.array(), LockFileLayout.HEADER_LENGTH, 4 + body);
+        old.putInt((int) crc.getValue());
+        Files.write(lockFile, old.array());
+
+        LockHolder read = holder("Secondary").lastHolder().orElseThrow();
+        assertThat(read.epoch()).isEqualTo(3);
+        assertThat(read.releasedAfterStopping()).isFalse();
+    }
+
+    @Test
+    void onlyLocalDiskFileSystemsProveThatANewHolderMeansTheOldOneIsGone() {
+        assertThat(LocalFileSystems.isLocalType("ext4")).isTrue();
+        assertThat(LocalFileSystems.isLocalType("tmpfs")).isTrue();
+        for (String remote : List.of("nfs", "nfs4", "cifs", "smb3", "fuse", "fuse.fmqfs", "9p", "ceph", "glusterfs", "")) {
+            assertThat(LocalFileSystems.isLocalType(remote)).as(remote).isFalse();
+        }
+        assertThat(LocalFileSystems.isLocalType(null)).isFalse();
+        assertThat(LocalFileSystems.isLocal(folder.resolve("missing-folder/Lock.dat"))).isFalse();
+    }
+
+    @Test
     void anotherProcessHoldingTheLockKeepsItUntilKilled() throws Exception {
         HaLock primary = holder("Primary");
         LockIdentity identity = primary.identity();

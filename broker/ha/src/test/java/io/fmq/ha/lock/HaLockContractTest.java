@@ -155,6 +155,41 @@ abstract class HaLockContractTest {
     }
 
     @Test
+    void releaseAfterStoppingLeavesAReleaseRecordForTheEpochAndFreesTheLock() {
+        HaLock primary = holder("Primary");
+        HaLock secondary = holder("Secondary");
+        assertThat(primary.tryAcquire(4)).isTrue();
+        assertThat(secondary.lastHolder()).get().extracting(LockHolder::releasedAfterStopping).isEqualTo(false);
+        Instant stopped = Instant.parse("2024-05-01T10:16:00.456Z");
+
+        primary.releaseAfterStopping(stopped);
+
+        assertThat(primary.isHeld()).isFalse();
+        LockHolder recorded = secondary.lastHolder().orElseThrow();
+        assertThat(recorded.owner().server()).isEqualTo("Primary");
+        assertThat(recorded.epoch()).isEqualTo(4L);
+        assertThat(recorded.releasedAfterStopping()).isTrue();
+        assertThat(recorded.acceptorStoppedAt()).isEqualTo(stopped);
+        assertThat(secondary.tryAcquire(5)).isTrue();
+        assertThat(secondary.lastHolder()).get().extracting(LockHolder::releasedAfterStopping)
+                .as("a new acquisition's record is not released").isEqualTo(false);
+    }
+
+    @Test
+    void aPlainReleaseOrALostLockLeavesNoReleaseRecord() {
+        HaLock primary = holder("Primary");
+        HaLock secondary = holder("Secondary");
+        assertThat(primary.tryAcquire(1)).isTrue();
+        primary.release();
+        assertThat(secondary.lastHolder()).get().extracting(LockHolder::releasedAfterStopping).isEqualTo(false);
+
+        assertThat(primary.tryAcquire(2)).isTrue();
+        loseLock();
+        primary.releaseAfterStopping(Instant.parse("2024-05-01T10:17:00Z")); // can no longer prove it holds the lock
+        assertThat(secondary.lastHolder().map(LockHolder::releasedAfterStopping).orElse(false)).isFalse();
+    }
+
+    @Test
     void lastHolderNamesWhoAcquiredAndStaysAfterRelease() {
         HaLock primary = holder("Primary");
         HaLock secondary = holder("Secondary");

@@ -29,6 +29,23 @@ import org.slf4j.LoggerFactory;
  * persistence in the {@link Journal}. One lock guards all of it; the lock is never held while waiting
  * for the disk. A persistent message is routed only after its record is durable, and its send is
  * confirmed after that; acknowledgements and commits are confirmed once their records are durable.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>All broker state (destinations, queues, subscriptions, sessions, deliveries, users, grants) is guarded by
+ *       {@link #lock}; every method documented "lock held" asserts that its caller holds it. Whoever holds it
+ *       never blocks on I/O: deliveries are handed to the client's Netty channel, which writes them on its own
+ *       event loop.</li>
+ *   <li>Client event loops (Netty) call {@link BrokerConnection} for each frame; they take the lock briefly and
+ *       start journal writes, never waiting for them.</li>
+ *   <li>The journal completes its futures on its writer thread, or, in a replicated pair, on the HA channel's
+ *       event loop when the passive confirms. Nothing broker-side runs there: what follows a durable write
+ *       (routing a persistent send, completing a commit, the confirmation to the client) continues on the
+ *       broker's own thread {@link #executor()} ({@code fmq-broker}), so a slow consumer or a large dispatch never
+ *       delays the journal writer or the HA heartbeats.</li>
+ *   <li>The same {@code fmq-broker} thread runs delayed dispatch (delivery delay) and releases producers held
+ *       back by the memory limit.</li>
+ * </ul>
  */
 public final class Broker {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -110,7 +127,7 @@ public final class Broker {
     Events events = NO_EVENTS;
     /** Wakes queues whose delayed messages become deliverable. */
     private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "fmq-broker-timer");
+        Thread t = new Thread(r, "fmq-broker");
         t.setDaemon(true);
         return t;
     });
@@ -125,7 +142,12 @@ public final class Broker {
     /** Builds the broker's state from the journal; a fresh store gets the account admin/passwd. */
     public static Broker open(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors) throws IOException {
         Broker b = new Broker(journal, clock, settings, selectors);
-        b.replay();
+        b.lock.lock();
+        try {
+            b.replay();
+        } finally {
+            b.lock.unlock();
+        }
         if (b.users.isEmpty()) {
             b.putUser("admin", "passwd".toCharArray());
         }
@@ -289,6 +311,7 @@ public final class Broker {
 
     /** Lock held. */
     void addTemporary(Dest d) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (d.isQueue()) {
             queues.put(d.name(), new MessageQueue("temp:" + d.name(), false, this));
         } else {
@@ -299,6 +322,7 @@ public final class Broker {
 
     /** Lock held. */
     void removeTemporary(Dest d) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (d.isQueue()) {
             MessageQueue q = queues.remove(d.name());
             if (q != null) {
@@ -340,6 +364,7 @@ public final class Broker {
 
     /** Checks that a destination may be used, creating it on first use when the broker is set so. Lock held. */
     void resolve(Dest d, BrokerConnection c) throws BrokerException {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (d.kind().isTemporary()) {
             boolean exists = d.isQueue() ? queues.containsKey(d.name()) : topics.containsKey(d.name());
             if (!exists) {
@@ -406,6 +431,7 @@ public final class Broker {
 
     /** The queues a message goes to now. Lock held. */
     List<MessageQueue> targets(WireMessage m, String originConnectionId) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         Dest d = m.destination();
         if (d.isQueue()) {
             MessageQueue q = queues.get(d.name());
@@ -438,6 +464,7 @@ public final class Broker {
 
     /** Puts a message into its queues and dispatches. Lock held. */
     void deliverTo(List<MessageQueue> targets, long sequence, WireMessage m, List<String> storedKeys) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (!storedKeys.isEmpty()) {
             stored.computeIfAbsent(sequence, s -> new HashSet<>()).addAll(storedKeys);
         }
@@ -468,6 +495,7 @@ public final class Broker {
 
     /** A queue's holding changed by {@code delta} bytes. Lock held. */
     void memoryChanged(long delta) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         long used = memoryUsed.addAndGet(delta);
         if (delta < 0 && !memoryWaiters.isEmpty() && used <= settings.memoryLimitBytes() * MEMORY_RESUME_RATIO) {
             List<CompletableFuture<Void>> ready = new ArrayList<>(memoryWaiters);
@@ -514,6 +542,11 @@ public final class Broker {
         return memoryUsed.get();
     }
 
+    /** The broker's own thread: where work continues after a journal write became durable (see the class comment). */
+    java.util.concurrent.Executor executor() {
+        return timer;
+    }
+
     /** Stops the broker's timer (the server is stopping). */
     public void close() {
         timer.shutdownNow();
@@ -521,6 +554,7 @@ public final class Broker {
 
     /** Records that a stored entry left its queue for good; returns the ack to write, or null. Lock held. */
     Records.Ack forget(QueueEntry e) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (!e.stored()) {
             return null;
         }
@@ -536,6 +570,7 @@ public final class Broker {
 
     /** An expired message was dropped by a queue. Lock held. */
     void expired(QueueEntry e) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         Records.Ack ack = forget(e);
         if (ack != null) {
             journal.append(RecordType.MESSAGE_ACK, Records.ack(ack));
@@ -547,6 +582,7 @@ public final class Broker {
      * then counts as a delivery attempt; after too many the message goes to the dead-letter queue). Lock held.
      */
     void requeue(Delivery d, boolean delivered) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         QueueEntry e = d.entry;
         if (!delivered) {
             e.deliveryCount--;
@@ -576,6 +612,7 @@ public final class Broker {
 
     /** Removes a durable subscription and its messages. Lock held; returns the record write. */
     CompletableFuture<Long> removeSubscription(Subscription s) {
+        assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         durableSubscriptions.remove(s.key);
         s.topic.subscriptions.remove(s.key);
         for (QueueEntry e : s.queue.drain()) {

@@ -80,6 +80,7 @@ public final class BrokerConnection {
 
     /** Lock held. */
     void setClientId(String newClientId) throws BrokerException {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         BrokerConnection other = broker.clientIds.get(newClientId);
         if (other != null && other != this) {
             throw new BrokerException(ErrorCode.CLIENT_ID_IN_USE, "The client id '" + newClientId + "' is in use by another connection");
@@ -193,14 +194,14 @@ public final class BrokerConnection {
             broker.lock.unlock();
         }
         broker.journal.append(RecordType.MESSAGE_ADD, Records.add(new Records.Add(sequence, keys, m)))
-                .thenAccept(seq -> {
+                .thenAcceptAsync(seq -> {
                     broker.lock.lock();
                     try {
                         broker.deliverTo(targets, sequence, m, keys);
                     } finally {
                         broker.lock.unlock();
                     }
-                }).whenComplete((v, e) -> {
+                }, broker.executor()).whenComplete((v, e) -> {
                     if (e == null) {
                         stored.complete(null);
                     } else {
@@ -287,6 +288,7 @@ public final class BrokerConnection {
     /** Lock held. */
     private CompletableFuture<Void> openSubscription(Frame.ConsumerOpen f, Session s, Topic t, Predicate<WireMessage> selector)
             throws BrokerException {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (f.durable() && !f.shared() && clientId == null) {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "A durable subscription needs a client id: set one on the connection");
         }
@@ -333,7 +335,7 @@ public final class BrokerConnection {
         broker.durableSubscriptions.put(key, sub);
         CompletableFuture<Long> added = broker.journal.append(RecordType.DURABLE_SUBSCRIPTION_ADD, Records.subscriptionAdd(
                 new Records.SubscriptionAdd(key, t.name, selectorText, f.noLocal(), sub.clientId, f.subscriptionName())));
-        return (removed == null ? added : removed.thenCompose(x -> added)).thenApply(x -> null);
+        return (removed == null ? added : removed.thenCompose(x -> added)).thenApplyAsync(x -> null, broker.executor());
     }
 
     /**
@@ -373,6 +375,7 @@ public final class BrokerConnection {
 
     /** Lock held. */
     private Subscription findSubscription(String lookup) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         for (Topic t : broker.topics.values()) {
             for (Subscription s : t.subscriptions.values()) {
                 if (s.key.startsWith(lookup + "#")) {
@@ -385,6 +388,7 @@ public final class BrokerConnection {
 
     /** Lock held. */
     private void attach(Consumer c) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         consumers.put(c.id, c);
         c.queue.consumers.add(c);
         c.queue.dispatch(broker.clock.millis());
@@ -405,6 +409,7 @@ public final class BrokerConnection {
 
     /** Lock held. */
     private void removeConsumer(Consumer c, long lastConsumed) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         consumers.remove(c.id);
         c.queue.removeConsumer(c);
         takeBackUnseen(c, lastConsumed);
@@ -424,6 +429,7 @@ public final class BrokerConnection {
 
     /** Lock held. Returns the consumer's deliveries after {@code lastConsumed} to its destination as never delivered; returns how many. */
     private int takeBackUnseen(Consumer c, long lastConsumed) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         List<Delivery> unseen = new ArrayList<>();
         c.session.unacked.values().removeIf(d -> {
             if (d.consumer == c && d.id > lastConsumed) {
@@ -504,6 +510,7 @@ public final class BrokerConnection {
 
     /** Lock held. */
     private void consume(List<Delivery> deliveries, List<Records.Ack> acks) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         for (Delivery d : deliveries) {
             d.entry.queue.consumed(d.entry);
             Records.Ack ack = broker.forget(d.entry);
@@ -520,7 +527,7 @@ public final class BrokerConnection {
         RecordType type = acks.size() == 1 ? RecordType.MESSAGE_ACK : RecordType.TX_COMMIT;
         byte[] payload = acks.size() == 1 ? Records.ack(acks.get(0)) : Records.transaction(List.of(), acks);
         CompletableFuture<Long> written = durable ? broker.journal.append(type, payload) : broker.journal.appendLazily(type, payload);
-        return written.thenApply(x -> null);
+        return written.thenApplyAsync(x -> null, broker.executor());
     }
 
     /**
@@ -542,6 +549,7 @@ public final class BrokerConnection {
 
     /** Lock held. Requeues every unacknowledged delivery of the session, telling the seen from the only prefetched. */
     private void redeliver(Session s, int[] consumerIds, long[] lastConsumed) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         Map<Integer, Long> marks = new HashMap<>();
         for (int i = 0; i < consumerIds.length; i++) {
             marks.put(consumerIds[i], lastConsumed[i]);
@@ -641,14 +649,14 @@ public final class BrokerConnection {
         } finally {
             broker.lock.unlock();
         }
-        return broker.journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks)).thenAccept(x -> {
+        return broker.journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks)).thenAcceptAsync(x -> {
             broker.lock.lock();
             try {
                 afterwards.forEach(Runnable::run);
             } finally {
                 broker.lock.unlock();
             }
-        });
+        }, broker.executor());
     }
 
     /** Rolls back a transacted session: its sends are dropped and what it received is redelivered (watermark as {@link #recover}). */
@@ -721,7 +729,7 @@ public final class BrokerConnection {
             if (!s.queue.consumers.isEmpty()) {
                 throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The durable subscription '" + name + "' has an active consumer");
             }
-            return broker.removeSubscription(s).thenApply(x -> null);
+            return broker.removeSubscription(s).thenApplyAsync(x -> null, broker.executor());
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         } finally {

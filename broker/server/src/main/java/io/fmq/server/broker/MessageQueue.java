@@ -70,6 +70,7 @@ final class MessageQueue {
     }
 
     void add(QueueEntry e) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         enqueued++;
         ready.add(e);
         account(e.message.approximateSize());
@@ -135,6 +136,7 @@ final class MessageQueue {
 
     /** Hands waiting messages to consumers while any has credit. */
     void dispatch(long now) {
+        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (consumers.isEmpty() || ready.isEmpty()) {
             return;
         }

@@ -86,7 +86,12 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     private volatile boolean servingClients;
     private volatile HaLinks links;
     private volatile HaLinks.Link link;
-    private HaLinks.LossCause lastLoss;
+    /** The highest epoch for which the peer said goodbye (stopped serving on purpose) on the current or last link. */
+    private long peerGoodbyeEpoch = -1;
+    /** The peer's server name, as its HELLO gave it. */
+    private volatile String peerName = "";
+    /** When this server's acceptor last stopped (wall clock, for the lock's release record). */
+    private Instant acceptorStoppedAt;
     private volatile boolean stopped;
 
     public HaController(Identity identity, HaStateMachine machine, HaLock lock, GatewayProbe gateway, HaStore store,
@@ -201,10 +206,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         switch (action) {
             case TRY_ACQUIRE_LOCK -> tryAcquireLock();
             case VERIFY_LOCK -> verifyLock();
-            case RELEASE_LOCK -> {
-                lock.release();
-                lockView = LockView.notHeld(lockView.epoch());
-            }
+            case RELEASE_LOCK -> releaseLock();
             case RAISE_EPOCH -> {
                 lock.tryAcquire(d.raisedEpoch());
                 long epoch = store.journal().beginEpoch(d.raisedEpoch());
@@ -234,8 +236,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             case START_CLIENT_ACCEPTOR, RAISE_EPOCH -> {
                 // this server cannot serve: give the role up so that the peer may take it
                 stopServing();
-                lock.release();
-                lockView = LockView.notHeld(lockView.epoch());
+                releaseLock();
                 submit(HaEvent.LOCK_LOST);
             }
             case BEGIN_SYNC_AS_TARGET, BEGIN_SYNC_AS_SOURCE -> closeLink();
@@ -272,9 +273,19 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     /**
-     * Whether the lock's previous holder certainly stopped serving before we got it: nobody held it, we did, the
-     * peer says over a live link that it is not serving, or the peer's side closed the link (its process ended or
-     * it shut down, which it does only after it stopped serving).
+     * Whether it is proven that the lock's previous holder no longer serves, so this new holder need not wait out
+     * its serving lease (R + 2T). Only proofs count, never guesses:
+     * <ul>
+     *   <li>the holder record is a release record: the previous holder marked it released after stopping its
+     *       acceptor ({@link HaLock#releaseAfterStopping});</li>
+     *   <li>the peer said goodbye on the HA channel for the epoch the record names (it sends that frame after
+     *       stopping its acceptor, before it releases);</li>
+     *   <li>the lock is one that cannot be taken from a living holder (a POSIX lock on a local disk): acquiring it
+     *       proves its previous holder released it (which this server does only after stopping serving) or ended.
+     *       This needs a record, so that it speaks of this very file: an empty file may have replaced one that a
+     *       living server still holds.</li>
+     * </ul>
+     * Anything else — no record, an unreadable record, a reset or silent link, a peer's last status — waits.
      */
     private boolean releasedCleanly() {
         Optional<LockHolder> last;
@@ -283,13 +294,26 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         } catch (LockFileException e) {
             return false;
         }
-        if (last.isEmpty() || last.get().owner().server().equals(identity.name())) {
+        if (last.isEmpty()) {
+            return false;
+        }
+        LockHolder holder = last.get();
+        if (holder.releasedAfterStopping()) {
             return true;
         }
-        if (peer.linkUp()) {
-            return !peer.current().acceptsClients();
+        if (peerGoodbyeEpoch >= holder.epoch() && holder.owner().server().equals(peerName)) {
+            return true;
         }
-        return lastLoss == HaLinks.LossCause.PEER_CLOSED;
+        return lock.acquisitionProvesHolderGone();
+    }
+
+    /** Gives the lock up after this server stopped serving (all its releases are), recording so in the lock. */
+    private void releaseLock() {
+        if (servingClients) {
+            stopServing();
+        }
+        lock.releaseAfterStopping(acceptorStoppedAt != null ? acceptorStoppedAt : clock.instant());
+        lockView = LockView.notHeld(lockView.epoch());
     }
 
     private long lockEpoch() {
@@ -330,10 +354,19 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         return g.reachable();
     }
 
+    /**
+     * Stops the client acceptor; if it was serving, tells the peer over the HA channel (a goodbye for this epoch:
+     * the acceptor stopped on purpose) so that a takeover need not wait out this server's serving lease.
+     */
     private void stopServing() {
         if (servingClients) {
             servingClients = false;
             serving.stop();
+            acceptorStoppedAt = clock.instant();
+            HaLinks.Link l = link;
+            if (l != null) {
+                l.send(new HaFrame.Goodbye(Math.max(lockView.epoch(), store.position().epoch()), acceptorStoppedAt.toEpochMilli()));
+            }
         }
     }
 
@@ -377,6 +410,10 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 return;
             }
             link = newLink;
+            if (!hello.name().equals(peerName)) {
+                peerGoodbyeEpoch = -1;
+            }
+            peerName = hello.name();
             LOG.info("HA link up {} (peer {} in {})", newLink, hello.name(), hello.state());
             updatePeer(HaState.valueOf(hello.state()), HaState.valueOf(hello.previous()), hello.epoch(), hello.sequence(),
                     hello.complete());
@@ -402,6 +439,9 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 console.state("The backup server refused the HA pair: " + refuse.reason());
                 stopped = true;
                 fatal.accept("The backup server refused the HA pair: " + refuse.reason());
+            } else if (frame instanceof HaFrame.Goodbye g && from == link) {
+                peerGoodbyeEpoch = Math.max(peerGoodbyeEpoch, g.epoch());
+                LOG.info("HA: the peer stopped serving on purpose (epoch {}, at {})", g.epoch(), Instant.ofEpochMilli(g.acceptorStoppedAtMillis()));
             } else if (frame instanceof HaFrame.Status s && from == link) {
                 updatePeer(HaState.valueOf(s.state()), HaState.valueOf(s.previous()), s.epoch(), s.sequence(), s.complete());
                 handle(HaEvent.PEER_STATE_CHANGED);
@@ -426,7 +466,6 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 return;
             }
             link = null;
-            lastLoss = cause;
             HaState old = peer.current();
             peer = peer.withLink(false);
             LOG.warn("HA link {} lost: {}", lost, detail);
@@ -473,8 +512,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             if (backlog > 0) {
                 LOG.warn("HA: switchover goes on with {} record(s) the passive has not confirmed", backlog);
             }
-            lock.release();
-            lockView = LockView.notHeld(lockView.epoch());
+            releaseLock();
             console.state("Switchover: " + identity.role() + " Server hands the active role to its peer");
             result.complete("Switchover done: this server stopped serving at sequence " + store.position().sequence()
                     + " with the passive in sync, and steps down; the peer takes over and this server rejoins as passive.");
@@ -557,7 +595,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 try {
                     stopServing();
                     replication.stop(false);
-                    lock.release();
+                    releaseLock();
                 } finally {
                     done.complete(null);
                 }

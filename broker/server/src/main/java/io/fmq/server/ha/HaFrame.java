@@ -17,6 +17,7 @@ import java.util.Map;
  *  2  STATUS         state:string previous:string epoch:int64 sequence:int64 lockHeld:bool complete:bool
  *  3  PING           (empty)
  *  4  REFUSE         reason:string            (the sender closes the channel after it)
+ *  5  GOODBYE        epoch:int64 acceptorStoppedAt:int64 (ms since 1970 UTC; the sender stopped serving on purpose)
  * 10  SYNC_REQUEST   epoch:int64 count:int32 { first:int64 size:int64 crc:int32 }*
  * 11  SEGMENT_WRITE  segment:int64 offset:int64 lastSequence:int64 bytes:bytes
  * 12  SEGMENT_DELETE segment:int64
@@ -29,7 +30,7 @@ import java.util.Map;
  * settings incompatible sends REFUSE with the reason and closes. The version is {@link #VERSION}.
  */
 public sealed interface HaFrame {
-    int VERSION = 1;
+    int VERSION = 2;
 
     /** The opening frame: who the sender is, its settings that must match, its state and repository. */
     record Hello(int version, boolean primary, String name, Map<String, String> settings, String state, String previous,
@@ -46,6 +47,14 @@ public sealed interface HaFrame {
 
     /** The sender refuses the pair (and closes): the reason is for the receiver's console. */
     record Refuse(String reason) implements HaFrame {
+    }
+
+    /**
+     * The sender stopped its client acceptor on purpose (shutdown, switchover, step-down) after serving in
+     * {@code epoch}; sent before it releases the lock. A peer that takes the lock over for that epoch need not wait
+     * out the sender's serving lease.
+     */
+    record Goodbye(long epoch, long acceptorStoppedAtMillis) implements HaFrame {
     }
 
     /** Journal replication (see {@link ReplicationMessage}). */

@@ -24,6 +24,7 @@ final class HaFrameCodec extends MessageToMessageCodec<ByteBuf, HaFrame> {
     private static final byte STATUS = 2;
     private static final byte PING = 3;
     private static final byte REFUSE = 4;
+    private static final byte GOODBYE = 5;
     private static final byte SYNC_REQUEST = 10;
     private static final byte SEGMENT_WRITE = 11;
     private static final byte SEGMENT_DELETE = 12;
@@ -57,6 +58,8 @@ final class HaFrameCodec extends MessageToMessageCodec<ByteBuf, HaFrame> {
         } else if (frame instanceof HaFrame.Refuse r) {
             b.writeByte(REFUSE);
             string(b, r.reason());
+        } else if (frame instanceof HaFrame.Goodbye g) {
+            b.writeByte(GOODBYE).writeLong(g.epoch()).writeLong(g.acceptorStoppedAtMillis());
         } else if (frame instanceof HaFrame.Replication r) {
             writeReplication(r.message(), b);
         }
@@ -97,6 +100,7 @@ final class HaFrameCodec extends MessageToMessageCodec<ByteBuf, HaFrame> {
                         in.readBoolean());
                 case PING -> new HaFrame.Ping();
                 case REFUSE -> new HaFrame.Refuse(string(in));
+                case GOODBYE -> new HaFrame.Goodbye(in.readLong(), in.readLong());
                 case SYNC_REQUEST -> {
                     long epoch = in.readLong();
                     int count = in.readInt();

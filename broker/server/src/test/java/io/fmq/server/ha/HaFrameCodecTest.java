@@ -47,6 +47,7 @@ class HaFrameCodecTest {
                 new HaFrame.Status("ACTIVE_SYNC", "WAITING", 4, 99, true, false),
                 new HaFrame.Ping(),
                 new HaFrame.Refuse("the settings differ: é ü"),
+                new HaFrame.Goodbye(7, 1_700_000_000_123L),
                 new HaFrame.Replication(new ReplicationMessage.SyncRequest(2,
                         List.of(new JournalReplica.SegmentDigest(1, 4096, -5), new JournalReplica.SegmentDigest(77, 32, 12)))),
                 new HaFrame.Replication(new ReplicationMessage.SegmentDelete(77)),
