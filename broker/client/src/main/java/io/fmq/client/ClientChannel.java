@@ -135,9 +135,12 @@ final class ClientChannel {
                                 Frame.Welcome welcome = (Frame.Welcome) answer;
                                 c.connectionId = welcome.connectionId();
                                 if (welcome.heartbeatMillis() > 0) {
+                                    // the server sends something at least every heartbeat: two without a frame
+                                    // mean it is gone or frozen, and the connection is dropped (a durable one
+                                    // moves its unconfirmed sends to the outbox and looks for the active server)
                                     int hb = welcome.heartbeatMillis();
                                     channel.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle",
-                                            new IdleStateHandler(3L * hb, hb, 0, TimeUnit.MILLISECONDS));
+                                            new IdleStateHandler(2L * hb, hb, 0, TimeUnit.MILLISECONDS));
                                 }
                                 result.complete(c);
                             });

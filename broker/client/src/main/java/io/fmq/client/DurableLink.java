@@ -185,8 +185,11 @@ final class DurableLink {
             inflight.put(key, f);
             ClientChannel ch = connection.channel;
             ch.requestAsync(rid -> new Frame.Send(rid, sessionId, m), null).whenComplete((answer, e) -> {
-                if (e != null && ch.isBroken()) {
-                    return; // the loss moves it to the outbox and completes it there
+                if (e != null && (ch.isBroken() || notActive(e))) {
+                    // the loss moves it to the outbox and completes it there; a server that may no longer confirm
+                    // (not the active one) closes the connection, which counts as a loss: the send is retried on the
+                    // active server with the same message id, never reported to the application
+                    return;
                 }
                 inflight.remove(key);
                 if (e == null) {
@@ -197,6 +200,12 @@ final class DurableLink {
             });
             return f.done();
         }
+    }
+
+    /** Whether the server refused because it is not the active server (ErrorCode NOT_ACTIVE; it closes the connection). */
+    static boolean notActive(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c instanceof JMSException && io.fmq.protocol.ErrorCode.NOT_ACTIVE.equals(((JMSException) c).getErrorCode());
     }
 
     private Outbox outboxFor(WireMessage m) {

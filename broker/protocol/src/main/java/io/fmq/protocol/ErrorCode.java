@@ -20,6 +20,12 @@ public final class ErrorCode {
     public static final String TRANSACTION_ROLLED_BACK = "TRANSACTION_ROLLED_BACK";
     /** The server could not store the message (full disk, closed store). */
     public static final String STORE = "STORE";
+    /**
+     * Fatal: this server may no longer confirm anything (an HA server that cannot prove it is the active one). The
+     * refused request may or may not have been stored; a durable connection fails over and sends it again with
+     * the same message id.
+     */
+    public static final String NOT_ACTIVE = "NOT_ACTIVE";
     /** Anything else. */
     public static final String INTERNAL = "INTERNAL";
 

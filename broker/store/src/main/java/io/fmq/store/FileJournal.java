@@ -339,8 +339,8 @@ public final class FileJournal implements Journal {
     /** Confirms a written run: at once, or once the replica has it too; never once the confirm gate has closed. */
     private void complete(List<Pending> run, long[] sequences, CompletableFuture<Void> replicated) {
         if (!confirmGate.getAsBoolean()) {
-            IOException refused = new IOException("this server is no longer allowed to confirm changes (it cannot prove it "
-                    + "still holds the HA lock); the client should retry on the active server");
+            IOException refused = new NotAllowedToConfirmException("this server is no longer allowed to confirm changes (it cannot "
+                    + "prove it still holds the HA lock); the client should retry on the active server");
             run.forEach(p -> p.future().completeExceptionally(refused));
             return;
         }

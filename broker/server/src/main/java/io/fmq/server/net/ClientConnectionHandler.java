@@ -246,6 +246,10 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof BrokerException) {
                 error(requestId, ((BrokerException) cause).code(), cause.getMessage());
+            } else if (cause instanceof io.fmq.store.NotAllowedToConfirmException) {
+                // this server is not (or no longer) the active one: its clients must go and find the one that is
+                fatal(requestId, ErrorCode.NOT_ACTIVE, "the server may no longer confirm changes (it is not the active server of "
+                        + "its HA pair): " + cause.getMessage());
             } else if (cause instanceof IOException) {
                 LOG.error("Data store write failed: {}", cause.getMessage());
                 error(requestId, ErrorCode.STORE, "the server could not store the change: " + cause.getMessage());
