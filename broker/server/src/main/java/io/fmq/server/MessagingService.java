@@ -40,9 +40,12 @@ final class MessagingService implements AutoCloseable {
         this.started.addAll(parts);
     }
 
-    /** Restores the broker from {@code journal} and opens the client port. On failure nothing is left running. */
+    /**
+     * Restores the broker from {@code journal} and opens the client port; {@code beforeAccepting} runs in between
+     * (an HA server installs its confirm gate there). On failure nothing is left running.
+     */
     static MessagingService start(Profile profile, Path storeDir, FileJournal journal, Clock clock, MBeanServer mbeans,
-                                  String version, Broker.SelectorCompiler selectors, ConsoleLog console)
+                                  String version, Broker.SelectorCompiler selectors, ConsoleLog console, Runnable beforeAccepting)
             throws StartupException, InterruptedException {
         Deque<AutoCloseable> parts = new ArrayDeque<>();
         try {
@@ -68,6 +71,8 @@ final class MessagingService implements AutoCloseable {
             messaging.start();
             parts.push(messaging);
 
+            // the broker's own restore and bootstrap records are written; from here on every confirmation is for a client
+            beforeAccepting.run();
             int port = profile.connectionManager().serverPort();
             ClientAcceptor acceptor;
             try {

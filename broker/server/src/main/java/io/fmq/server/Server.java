@@ -139,7 +139,7 @@ public final class Server {
                 startReplicatedHa();
             } else {
                 started.push(journal);
-                startMessaging(journal);
+                startMessaging(journal, () -> { });
                 started.push(this::stopMessaging);
             }
             changeState(State.RUNNING);
@@ -167,9 +167,9 @@ public final class Server {
         }
     }
 
-    private void startMessaging(FileJournal j) throws StartupException, InterruptedException {
+    private void startMessaging(FileJournal j, Runnable beforeAccepting) throws StartupException, InterruptedException {
         messaging = MessagingService.start(settings.profile(), settings.storeDir(), j, clock, mbeans, settings.version(),
-                selectorCompiler, console);
+                selectorCompiler, console, beforeAccepting);
     }
 
     private void stopMessaging() {
@@ -211,8 +211,8 @@ public final class Server {
                 new TcpGatewayProbe(common.gatewayServerIpAddress(), common.gatewayServerPort(), common.socketCreationTimeout()),
                 store, new HaController.ServingRole() {
                     @Override
-                    public void start(FileJournal j) throws Exception {
-                        startMessaging(j);
+                    public void start(FileJournal j, Runnable beforeAccepting) throws Exception {
+                        startMessaging(j, beforeAccepting);
                     }
 
                     @Override

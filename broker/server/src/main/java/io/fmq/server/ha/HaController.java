@@ -5,6 +5,7 @@ import io.fmq.ha.gateway.GatewayStatus;
 import io.fmq.ha.lock.HaLock;
 import io.fmq.ha.lock.LockFileException;
 import io.fmq.ha.lock.LockHolder;
+import io.fmq.ha.lock.TakeoverProof;
 import io.fmq.ha.pair.PairSettingsCheck;
 import io.fmq.ha.pair.PairSettingsMismatchMessage;
 import io.fmq.ha.pair.SettingDifference;
@@ -40,6 +41,19 @@ import org.slf4j.LoggerFactory;
  * and down, peer broadcasts, lock and gateway results, synchronisation progress, ticks) and carries out the actions
  * it decides (take, verify or release the lock, raise the epoch, start or stop serving clients, resynchronise,
  * broadcast). The machine decides; this class only does.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>The controller thread ({@code fmq-ha-controller}) alone reads and writes the HA state: the machine's
+ *       status, the peer view, the lock view, the gateway result, the current link, the peer's goodbye. Link events
+ *       and status frames from the Netty HA event loop, replication progress, ticks and the JMX {@code switchover}
+ *       are posted to it as tasks; nothing on it waits for another thread (a switchover waits for the passive's
+ *       confirmation as a future that posts its continuation back).</li>
+ *   <li>Readers on other threads (JMX, {@code server-status}) see one immutable {@link Snapshot}, published after
+ *       every step, so they never mix two steps. Only the replication figures (backlog, resync bytes) are read
+ *       live from {@link HaReplication}.</li>
+ *   <li>The journal writer thread asks {@link #mayConfirm()}, which reads the published status and the ticker only.</li>
+ * </ul>
  */
 public final class HaController implements HaLinks.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
@@ -48,7 +62,8 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
 
     /** Starting and stopping the client-serving part of the server. */
     public interface ServingRole {
-        void start(FileJournal journal) throws Exception;
+        /** Restores the broker from the journal, runs {@code beforeAccepting}, then opens the client port. */
+        void start(FileJournal journal, Runnable beforeAccepting) throws Exception;
 
         void stop();
     }
@@ -56,6 +71,11 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     /** What the controller tells the outside (JMX notifications). */
     public interface Observer {
         void transition(HaState from, HaState to, String cause);
+    }
+
+    /** What readers on other threads see of the HA state: one step's values, never a mix of two. */
+    public record Snapshot(HaState state, HaState previous, HaState remote, boolean linkUp, boolean lockHeld,
+                           boolean gatewayReachable, RepositoryPosition position, Instant lastTransition, String lastCause) {
     }
 
     /** Fixed facts about this server. */
@@ -76,13 +96,16 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     private final ScheduledExecutorService thread;
     private final HaReplication replication;
 
-    // controller-thread state (volatile where JMX reads it)
+    // controller-thread state; volatile only where another thread reads it: status (the journal writer's
+    // mayConfirm, the HA event loop's hello) and link (replication)
     private volatile HaStatus status = HaStatus.NOT_STARTED;
-    private volatile PeerView peer = PeerView.UNKNOWN;
-    private volatile LockView lockView = LockView.notHeld(0);
-    private volatile boolean gatewayReachable = true;
-    private volatile Instant lastTransition;
-    private volatile String lastCause = "";
+    private PeerView peer = PeerView.UNKNOWN;
+    private LockView lockView = LockView.notHeld(0);
+    private boolean gatewayReachable = true;
+    private Instant lastTransition;
+    private String lastCause = "";
+    /** The controller thread, for the assertion that HA state is touched there only. */
+    private volatile Thread controllerThread;
     private volatile boolean servingClients;
     private volatile HaLinks links;
     private volatile HaLinks.Link link;
@@ -90,9 +113,14 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     private long peerGoodbyeEpoch = -1;
     /** The peer's server name, as its HELLO gave it. */
     private volatile String peerName = "";
+    /** What the last lock attempt found about the previous holder (logged when the lock is acquired). */
+    private String takeoverNote = "";
     /** When this server's acceptor last stopped (wall clock, for the lock's release record). */
     private Instant acceptorStoppedAt;
     private volatile boolean stopped;
+    /** Published by the controller thread after each step; read by anyone. */
+    private volatile Snapshot snapshot = new Snapshot(HaState.WAITING, HaState.DEAD, HaState.DEAD, false, false, true,
+            RepositoryPosition.EMPTY, null, "");
 
     public HaController(Identity identity, HaStateMachine machine, HaLock lock, GatewayProbe gateway, HaStore store,
                         ServingRole serving, ConsoleLog console, LongSupplier nanoTime, Clock clock, Consumer<String> fatal,
@@ -108,7 +136,11 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         this.clock = clock;
         this.fatal = fatal;
         this.observer = observer;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fmq-ha-controller"));
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fmq-ha-controller");
+            controllerThread = t;
+            return t;
+        });
         this.replication = new HaReplication(store, new HaReplication.Host() {
             @Override
             public HaLinks.Link link() {
@@ -168,6 +200,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     // ------------------------------------------------------------------------------------- deciding
 
     private void handle(HaEvent event) {
+        assert Thread.currentThread() == controllerThread : "HA state is handled on the controller thread only";
         if (stopped) {
             return;
         }
@@ -200,6 +233,15 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                 actionFailed(a, e);
             }
         }
+        publish();
+    }
+
+    /** Controller thread: publishes the current values as one snapshot. */
+    private void publish() {
+        HaStatus st = status;
+        PeerView p = peer;
+        snapshot = new Snapshot(st.started() ? st.state() : HaState.WAITING, st.previous(), p.linkUp() ? p.current() : HaState.DEAD,
+                p.linkUp(), lockView.held(), gatewayReachable, store.position(), lastTransition, lastCause);
     }
 
     private void execute(HaAction action, HaDecision d) throws Exception {
@@ -215,8 +257,12 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             }
             case START_CLIENT_ACCEPTOR -> {
                 if (!servingClients) {
-                    store.journal().setConfirmGate(this::mayConfirm);
-                    serving.start(store.journal());
+                    // the broker's restore and bootstrap records (a new store's first account) are not client
+                    // confirmations and may take longer than a short serving lease: the gate closes over client
+                    // work only, installed before the client port opens
+                    FileJournal journal = store.journal();
+                    journal.setConfirmGate(null);
+                    serving.start(journal, () -> journal.setConfirmGate(this::mayConfirm));
                     servingClients = true;
                 }
             }
@@ -263,6 +309,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         if (got) {
             if (!wasHeld) {
                 console.plain("Successfully acquired lock on :: " + lock.location());
+                LOG.info("HA: {}", takeoverNote);
             }
             lockView = new LockView(true, recorded, clean);
             submit(HaEvent.LOCK_ACQUIRED);
@@ -286,25 +333,20 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
      *       living server still holds.</li>
      * </ul>
      * Anything else — no record, an unreadable record, a reset or silent link, a peer's last status — waits.
+     * The rule itself is {@link TakeoverProof}; what it found is logged with the acquisition.
      */
     private boolean releasedCleanly() {
         Optional<LockHolder> last;
         try {
             last = lock.lastHolder();
         } catch (LockFileException e) {
-            return false;
+            last = Optional.empty();
         }
-        if (last.isEmpty()) {
-            return false;
-        }
-        LockHolder holder = last.get();
-        if (holder.releasedAfterStopping()) {
-            return true;
-        }
-        if (peerGoodbyeEpoch >= holder.epoch() && holder.owner().server().equals(peerName)) {
-            return true;
-        }
-        return lock.acquisitionProvesHolderGone();
+        Optional<String> proof = TakeoverProof.find(last, lock.acquisitionProvesHolderGone(), peerName, peerGoodbyeEpoch);
+        takeoverNote = proof.map(p -> "no need to wait out the previous holder's serving lease: " + p)
+                .orElse("nothing proves the previous lock holder stopped serving ("
+                        + last.map(LockHolder::toString).orElse("no readable holder record") + "); waiting out its serving lease");
+        return proof.isPresent();
     }
 
     /** Gives the lock up after this server stopped serving (all its releases are), recording so in the lock. */
@@ -490,36 +532,61 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
 
     /**
      * Hands the active role to the in-sync passive peer without losing or duplicating a message: this server stops
-     * serving (its clients fail over), waits until the passive has confirmed every record, then gives the lock up and
-     * steps down to WAITING. The passive, seeing its active peer stop serving with the lock free, takes over; this
-     * server then joins it as passive. Returns what happened, for the operator.
+     * serving (its clients fail over), waits until the passive has confirmed every record (at most MaxWaitTimeout),
+     * then gives the lock up with a release record and steps down to WAITING. The passive, seeing its active peer
+     * stop serving with the lock free, takes over without waiting; this server then joins it as passive.
+     *
+     * <p>Runs on the controller thread without blocking it: the wait for the passive's confirmation is a future
+     * whose completion (or the deadline) posts the rest back to the controller thread. The caller (a JMX thread)
+     * waits for the returned future, bounded.
      */
-    public String switchover() {
+    public CompletableFuture<String> switchoverAsync() {
         CompletableFuture<String> result = new CompletableFuture<>();
+        if (stopped) {
+            result.complete("Refused: the HA controller is stopped.");
+            return result;
+        }
         onThread(() -> {
             if (status.state() != HaState.ACTIVE || link == null || peer.current() != HaState.PASSIVE || !replication.streaming()) {
                 result.complete("Refused: a switchover needs this server ACTIVE and its peer PASSIVE; this server is "
-                        + status.state() + " and its peer " + remoteState() + ".");
+                        + status.state() + " and its peer " + (peer.linkUp() ? peer.current() : HaState.DEAD) + ".");
                 return;
             }
             stopServing();
-            try {
-                replication.confirmedUpTo(store.position().sequence()).get(machine.timings().maxWaitTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LOG.warn("HA: the passive did not confirm the last records within MaxWaitTimeout: {}", e.toString());
-            }
-            long backlog = replication.backlog().records();
-            if (backlog > 0) {
-                LOG.warn("HA: switchover goes on with {} record(s) the passive has not confirmed", backlog);
-            }
-            releaseLock();
-            console.state("Switchover: " + identity.role() + " Server hands the active role to its peer");
-            result.complete("Switchover done: this server stopped serving at sequence " + store.position().sequence()
-                    + " with the passive in sync, and steps down; the peer takes over and this server rejoins as passive.");
-            handle(HaEvent.LOCK_LOST);
+            long last = store.position().sequence();
+            HaLinks.Link switchingLink = link;
+            replication.confirmedUpTo(last).orTimeout(machine.timings().maxWaitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((v, e) -> onThread(() -> finishSwitchover(result, switchingLink, e)));
         });
+        return result;
+    }
+
+    /** Controller thread: the passive confirmed everything (or the deadline passed): give the role up. */
+    private void finishSwitchover(CompletableFuture<String> result, HaLinks.Link switchingLink, Throwable failure) {
+        if (failure != null) {
+            LOG.warn("HA: the passive did not confirm the last records within MaxWaitTimeout: {}", failure.toString());
+        }
+        if (status.state() != HaState.ACTIVE || link != switchingLink) {
+            result.complete("Switchover interrupted: this server is now " + status.state() + " (" + lastCause + ").");
+            return;
+        }
+        long backlog = replication.backlog().records();
+        if (backlog > 0) {
+            LOG.warn("HA: switchover goes on with {} record(s) the passive has not confirmed", backlog);
+        }
+        releaseLock();
+        console.state("Switchover: " + identity.role() + " Server hands the active role to its peer");
+        result.complete("Switchover done: this server stopped serving at sequence " + store.position().sequence()
+                + " with the passive in sync, and steps down; the peer takes over and this server rejoins as passive.");
+        handle(HaEvent.LOCK_LOST);
+    }
+
+    /** {@link #switchoverAsync()} for the JMX operation: waits for its outcome (on the caller's thread, bounded). */
+    public String switchover() {
         try {
-            return result.get(machine.timings().maxWaitTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            return switchoverAsync().get(machine.timings().maxWaitTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "Switchover did not complete within MaxWaitTimeout + 30 s; see the server log.";
         } catch (Exception e) {
             return "Switchover did not complete: " + e;
         }
@@ -536,25 +603,29 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         return status.acceptsClientsAt(nanoTime.getAsLong(), machine.timings());
     }
 
+    /** The HA state as of the controller's last step (one consistent set of values). */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
     public HaState state() {
-        return status.state();
+        return snapshot.state();
     }
 
     public HaState previousState() {
-        return status.previous();
+        return snapshot.previous();
     }
 
     public HaState remoteState() {
-        PeerView p = peer;
-        return p.linkUp() ? p.current() : HaState.DEAD;
+        return snapshot.remote();
     }
 
     public boolean linkUp() {
-        return peer.linkUp();
+        return snapshot.linkUp();
     }
 
     public boolean lockHeld() {
-        return lockView.held();
+        return snapshot.lockHeld();
     }
 
     public String lockLocation() {
@@ -562,11 +633,11 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     public boolean gatewayReachable() {
-        return gatewayReachable;
+        return snapshot.gatewayReachable();
     }
 
     public RepositoryPosition position() {
-        return store.position();
+        return snapshot.position();
     }
 
     public ReplicationSource.Backlog backlog() {
@@ -578,11 +649,11 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     public Instant lastTransition() {
-        return lastTransition;
+        return snapshot.lastTransition();
     }
 
     public String lastCause() {
-        return lastCause;
+        return snapshot.lastCause();
     }
 
     /** Stops the controller: no more decisions; serving, replication and the lock are given up. */
