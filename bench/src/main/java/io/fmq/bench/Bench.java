@@ -128,10 +128,19 @@ public final class Bench {
         }
     }
 
+    /** Ports handed out by {@link #freePort()} in this run: the kernel may offer a just-closed port again. */
+    private static final java.util.Set<Integer> GIVEN_PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free port, never one this run has handed out before (so the ports of one pair never collide). */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (GIVEN_PORTS.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no free port found that this run has not used already");
     }
 
     static void deleteTree(Path dir) throws IOException {
