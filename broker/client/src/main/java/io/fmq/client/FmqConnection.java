@@ -365,11 +365,11 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
 
     /** Sends a start (no consumers listed) or a stop to the server; a durable connection that is offline tells the next server when it restores. */
     private void tellServer(int[] consumerIds, long[] lastConsumed) throws JMSException {
-        if (link != null && !link.isOnline()) {
-            return;
-        }
         boolean start = started;
         ClientChannel ch = channel;
+        if (link != null && ch.isBroken()) {
+            return; // the durable link restores the state on its next channel (restoreOn); a channel being restored gets it here
+        }
         try {
             ClientChannel.await(ch.requestAsync(rid -> new Frame.Flow(rid, start, consumerIds, lastConsumed), answer -> {
                 if (!start) {

@@ -261,7 +261,8 @@ public final class FileHaLock implements HaLock {
             }
             LOG.warn("The holder record in the lock file {} cannot be read ({}); it is rewritten by the next acquisition", path,
                     last.getMessage());
-            return Optional.empty();
+            throw new LockFileException("The holder record in the lock file " + path + " cannot be read (" + last.getMessage()
+                    + "); the next acquisition rewrites it.");
         } catch (IOException e) {
             throw new LockFileException("Unable to read the lock file " + path + ": " + reason(e) + ".", e);
         }

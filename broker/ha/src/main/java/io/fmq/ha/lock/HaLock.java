@@ -81,7 +81,8 @@ public interface HaLock extends AutoCloseable {
      * nobody ever acquired the lock. The record stays after a release or a crash: whether the lock
      * is held right now only {@code tryAcquire} can tell.
      *
-     * @throws LockFileException if the lock cannot be read
+     * @throws LockFileException if the lock cannot be read, or its holder record is damaged (so "no record" always
+     *                           means that nobody ever acquired this lock)
      */
     Optional<LockHolder> lastHolder();
 

@@ -13,10 +13,14 @@ import java.util.Optional;
  *       released after stopping its acceptor;</li>
  *   <li>the peer named in the record said goodbye on the HA channel for that record's epoch or a later one (sent
  *       after stopping its acceptor);</li>
- *   <li>the lock cannot be lost by a living holder ({@link HaLock#acquisitionProvesHolderGone()}), and there is a
- *       record, so that the proof speaks of this very lock file and not of one that replaced it.</li>
+ *   <li>the lock cannot be lost by a living holder ({@link HaLock#acquisitionProvesHolderGone()}) and the proof
+ *       speaks of this very lock file, not of one that replaced it (a server holding a lock on a deleted or replaced
+ *       file notices only at its next check): there is a holder record, or the file still has the identity this
+ *       server found when it started — then nobody ever held this file, and a replaced file would have another
+ *       identity.</li>
  * </ol>
- * An empty or unreadable record, a reset or silent link and a peer's last status prove nothing.
+ * An unreadable record, an empty record in a file whose identity changed, a reset or silent link and a peer's last
+ * status prove nothing.
  */
 public final class TakeoverProof {
     private TakeoverProof() {
@@ -24,7 +28,7 @@ public final class TakeoverProof {
 
     /**
      * @param lastRecord               the holder record before this acquisition; empty when there was none or it could
-     *                                 not be read
+     *                                 not be read (a damaged record must be passed as empty with sameFileSinceStart false)
      * @param mediumProvesHolderGone   {@link HaLock#acquisitionProvesHolderGone()} of the lock
      * @param peerName                 the peer's server name ("" when never linked)
      * @param peerGoodbyeEpoch         the highest epoch the peer said goodbye for on the HA channel (-1 for none)
@@ -32,8 +36,19 @@ public final class TakeoverProof {
      */
     public static Optional<String> find(Optional<LockHolder> lastRecord, boolean mediumProvesHolderGone, String peerName,
                                         long peerGoodbyeEpoch) {
+        return find(lastRecord, mediumProvesHolderGone, false, peerName, peerGoodbyeEpoch);
+    }
+
+    /**
+     * @param sameFileSinceStart the lock file's identity is the one this server read when it started (only used
+     *                           when there is no record)
+     */
+    public static Optional<String> find(Optional<LockHolder> lastRecord, boolean mediumProvesHolderGone, boolean sameFileSinceStart,
+                                        String peerName, long peerGoodbyeEpoch) {
         if (lastRecord.isEmpty()) {
-            return Optional.empty();
+            return mediumProvesHolderGone && sameFileSinceStart
+                    ? Optional.of("the lock file on a local disk was never held and is the one this server found at start")
+                    : Optional.empty();
         }
         LockHolder holder = lastRecord.get();
         if (holder.releasedAfterStopping()) {

@@ -34,9 +34,12 @@ class TakeoverProofTest {
     }
 
     @Test
-    void anEmptyOrUnreadableRecordIsNeverAProofEvenOnALocalLock() {
-        assertThat(TakeoverProof.find(Optional.empty(), true, "HAPrimary", 9)).isEmpty();
+    void anEmptyOrUnreadableRecordIsNoProofUnlessTheLocalFileIsTheOneFoundAtStart() {
+        assertThat(TakeoverProof.find(Optional.empty(), true, "HAPrimary", 9)).as("identity changed or unknown").isEmpty();
         assertThat(TakeoverProof.find(Optional.empty(), false, "", -1)).isEmpty();
+        assertThat(TakeoverProof.find(Optional.empty(), false, true, "", -1)).as("a lock with a lease").isEmpty();
+        assertThat(TakeoverProof.find(Optional.empty(), true, false, "HAPrimary", 9)).as("a replaced local file").isEmpty();
+        assertThat(TakeoverProof.find(Optional.empty(), true, true, "", -1)).as("a never-held local file").isPresent();
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.fmq.ha.gateway.GatewayStatus;
 import io.fmq.ha.lock.HaLock;
 import io.fmq.ha.lock.LockFileException;
 import io.fmq.ha.lock.LockHolder;
+import io.fmq.ha.lock.LockIdentity;
 import io.fmq.ha.lock.TakeoverProof;
 import io.fmq.ha.pair.PairSettingsCheck;
 import io.fmq.ha.pair.PairSettingsMismatchMessage;
@@ -113,6 +114,8 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     private long peerGoodbyeEpoch = -1;
     /** The peer's server name, as its HELLO gave it. */
     private volatile String peerName = "";
+    /** The lock file's identity when this server started (null if it could not be read). */
+    private final LockIdentity startupLockIdentity;
     /** What the last lock attempt found about the previous holder (logged when the lock is acquired). */
     private String takeoverNote = "";
     /** When this server's acceptor last stopped (wall clock, for the lock's release record). */
@@ -136,6 +139,13 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         this.clock = clock;
         this.fatal = fatal;
         this.observer = observer;
+        LockIdentity identityAtStart;
+        try {
+            identityAtStart = lock.identity();
+        } catch (LockFileException e) {
+            identityAtStart = null;
+        }
+        this.startupLockIdentity = identityAtStart;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fmq-ha-controller");
             controllerThread = t;
@@ -337,12 +347,15 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
      */
     private boolean releasedCleanly() {
         Optional<LockHolder> last;
+        boolean sameFile;
         try {
             last = lock.lastHolder();
+            sameFile = startupLockIdentity != null && startupLockIdentity.equals(lock.identity());
         } catch (LockFileException e) {
             last = Optional.empty();
+            sameFile = false;
         }
-        Optional<String> proof = TakeoverProof.find(last, lock.acquisitionProvesHolderGone(), peerName, peerGoodbyeEpoch);
+        Optional<String> proof = TakeoverProof.find(last, lock.acquisitionProvesHolderGone(), sameFile, peerName, peerGoodbyeEpoch);
         takeoverNote = proof.map(p -> "no need to wait out the previous holder's serving lease: " + p)
                 .orElse("nothing proves the previous lock holder stopped serving ("
                         + last.map(LockHolder::toString).orElse("no readable holder record") + "); waiting out its serving lease");
