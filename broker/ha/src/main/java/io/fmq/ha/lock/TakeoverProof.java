@@ -32,16 +32,9 @@ public final class TakeoverProof {
      * @param mediumProvesHolderGone   {@link HaLock#acquisitionProvesHolderGone()} of the lock
      * @param peerName                 the peer's server name ("" when never linked)
      * @param peerGoodbyeEpoch         the highest epoch the peer said goodbye for on the HA channel (-1 for none)
+     * @param sameFileSinceStart       the lock file's identity is the one this server read when it started (only
+     *                                 used when there is no record)
      * @return the proof that the previous holder no longer serves, or empty: wait
-     */
-    public static Optional<String> find(Optional<LockHolder> lastRecord, boolean mediumProvesHolderGone, String peerName,
-                                        long peerGoodbyeEpoch) {
-        return find(lastRecord, mediumProvesHolderGone, false, peerName, peerGoodbyeEpoch);
-    }
-
-    /**
-     * @param sameFileSinceStart the lock file's identity is the one this server read when it started (only used
-     *                           when there is no record)
      */
     public static Optional<String> find(Optional<LockHolder> lastRecord, boolean mediumProvesHolderGone, boolean sameFileSinceStart,
                                         String peerName, long peerGoodbyeEpoch) {

@@ -12,31 +12,31 @@ class TakeoverProofTest {
 
     @Test
     void aReleaseRecordIsAProof() {
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4.released(T.plusSeconds(1))), false, "", -1)).isPresent();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4.released(T.plusSeconds(1))), false, false, "", -1)).isPresent();
     }
 
     @Test
     void aGoodbyeFromTheRecordedHolderForItsEpochIsAProof() {
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, "HAPrimary", 4)).isPresent();
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, "HAPrimary", 5)).isPresent();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, false, "HAPrimary", 4)).isPresent();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, false, "HAPrimary", 5)).isPresent();
     }
 
     @Test
     void aGoodbyeForAnOlderEpochOrFromAnotherServerIsNot() {
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, "HAPrimary", 3)).isEmpty();
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, "HASecondary", 9)).isEmpty();
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, "HAPrimary", -1)).isEmpty();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, false, "HAPrimary", 3)).isEmpty();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, false, "HASecondary", 9)).isEmpty();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, false, "HAPrimary", -1)).isEmpty();
     }
 
     @Test
     void aLocalPosixLockWithARecordIsAProof() {
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), true, "", -1)).isPresent();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), true, false, "", -1)).isPresent();
     }
 
     @Test
     void anEmptyOrUnreadableRecordIsNoProofUnlessTheLocalFileIsTheOneFoundAtStart() {
-        assertThat(TakeoverProof.find(Optional.empty(), true, "HAPrimary", 9)).as("identity changed or unknown").isEmpty();
-        assertThat(TakeoverProof.find(Optional.empty(), false, "", -1)).isEmpty();
+        assertThat(TakeoverProof.find(Optional.empty(), true, false, "HAPrimary", 9)).as("identity changed or unknown").isEmpty();
+        assertThat(TakeoverProof.find(Optional.empty(), false, false, "", -1)).isEmpty();
         assertThat(TakeoverProof.find(Optional.empty(), false, true, "", -1)).as("a lock with a lease").isEmpty();
         assertThat(TakeoverProof.find(Optional.empty(), true, false, "HAPrimary", 9)).as("a replaced local file").isEmpty();
         assertThat(TakeoverProof.find(Optional.empty(), true, true, "", -1)).as("a never-held local file").isPresent();
@@ -45,6 +45,6 @@ class TakeoverProofTest {
     @Test
     void aRecordThatWasNotReleasedOnALockWithALeaseIsNotAProof() {
         // the old active may be frozen or cut off from the lock while its lease runs out: wait it out
-        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, "HAPrimary", -1)).isEmpty();
+        assertThat(TakeoverProof.find(Optional.of(PRIMARY_EPOCH_4), false, false, "HAPrimary", -1)).isEmpty();
     }
 }

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class PairSimulationTest {
 
-    private static final int SEEDS = 2_000;
+    /** Seeds per run; more with -Dfmq.sim.seeds=N. */
+    private static final int SEEDS = Integer.getInteger("fmq.sim.seeds", 2_000);
     private static final int STEPS = 300;
     private static final Pattern TRANSITION = Pattern.compile(": ([A-Z_]+ -> [A-Z_]+):");
     private static final List<Duration> LOCK_LEASES = List.of(Duration.ofMillis(500), Duration.ofSeconds(3),

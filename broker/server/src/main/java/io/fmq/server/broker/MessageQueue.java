@@ -184,11 +184,6 @@ final class MessageQueue {
         }
     }
 
-    /** Number of message groups bound to a consumer (for tests and JMX). */
-    int boundGroups() {
-        return groups.size();
-    }
-
     private Consumer pickConsumer(WireMessage m) {
         Object group = m.properties().isEmpty() ? null : m.properties().get(GROUP_ID);
         if (!(group instanceof String)) {

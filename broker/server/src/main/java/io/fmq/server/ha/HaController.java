@@ -364,9 +364,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
 
     /** Gives the lock up after this server stopped serving (all its releases are), recording so in the lock. */
     private void releaseLock() {
-        if (servingClients) {
-            stopServing();
-        }
+        stopServing();
         lock.releaseAfterStopping(acceptorStoppedAt != null ? acceptorStoppedAt : clock.instant());
         lockView = LockView.notHeld(lockView.epoch());
     }

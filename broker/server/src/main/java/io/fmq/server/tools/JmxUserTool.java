@@ -87,12 +87,14 @@ public final class JmxUserTool {
         }
     }
 
-    private static char[] readStdin() throws IOException {
+    /** One line of standard input as a password (null at end of input); shared with the messaging users tool. */
+    static char[] readStdin() throws IOException {
         String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         return line == null ? null : line.toCharArray();
     }
 
-    private static char[] prompt(String user) {
+    /** Asks for a new password twice on the terminal; null without a terminal or when the two differ. */
+    static char[] prompt(String user) {
         Console console = System.console();
         if (console == null) {
             return null;

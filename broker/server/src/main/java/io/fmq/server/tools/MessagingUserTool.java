@@ -10,12 +10,8 @@ import io.fmq.server.StartupException;
 import io.fmq.server.broker.Broker;
 import io.fmq.server.broker.BrokerException;
 import io.fmq.store.FileJournal;
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +49,7 @@ public final class MessagingUserTool {
 
     public static void main(String[] args) {
         quietLogging();
-        System.exit(run(args, System.getProperty("fmq.home", "."), System.out, System.err, MessagingUserTool::passwordFromStdin));
+        System.exit(run(args, System.getProperty("fmq.home", "."), System.out, System.err, JmxUserTool::readStdin));
     }
 
     /** The libraries underneath (store, Netty) log only warnings and errors, one line each on standard error. */
@@ -155,7 +151,7 @@ public final class MessagingUserTool {
         char[] password = null;
         if (command.get(0).equals("set")) {
             try {
-                password = command.size() == 3 ? stdin.read() : prompt(user);
+                password = command.size() == 3 ? stdin.read() : JmxUserTool.prompt(user);
             } catch (IOException e) {
                 err.println("Cannot read the password: " + e.getMessage());
                 return StartupException.FAILED;
@@ -253,24 +249,5 @@ public final class MessagingUserTool {
                     + ": its users were not changed offline. Change them over JMX on the running server (broker MBean fmq:type=Broker, "
                     + "setUser/removeUser), or stop it first" + (rmi != null ? " with: shutdown-fmq.sh -rmiPort " + rmi : "") + ".");
         }
-    }
-
-    private static char[] passwordFromStdin() throws IOException {
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        return line == null ? null : line.toCharArray();
-    }
-
-    private static char[] prompt(String user) {
-        Console console = System.console();
-        if (console == null) {
-            return null;
-        }
-        char[] first = console.readPassword("New password for %s: ", user);
-        char[] second = console.readPassword("Repeat the password: ");
-        if (first == null || !Arrays.equals(first, second)) {
-            console.printf("The passwords differ.%n");
-            return null;
-        }
-        return first;
     }
 }
