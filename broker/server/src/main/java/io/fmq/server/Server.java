@@ -16,6 +16,7 @@ import io.fmq.ha.lock.FileHaLock;
 import io.fmq.ha.lock.LockFileException;
 import io.fmq.ha.lock.LockIdentity;
 import io.fmq.ha.lock.LockOwner;
+import io.fmq.ha.lock.TakeoverProof;
 import io.fmq.ha.pair.PairSettings;
 import io.fmq.ha.state.HaStateMachine;
 import io.fmq.ha.state.HaTimings;
@@ -25,7 +26,8 @@ import io.fmq.server.broker.Broker;
 import io.fmq.server.ha.HaController;
 import io.fmq.server.ha.HaLinks;
 import io.fmq.server.ha.HaStatusBean;
-import io.fmq.server.ha.HaStore;
+import io.fmq.server.ha.FileHaStore;
+import io.fmq.server.ha.HaExecutor;
 import io.fmq.server.net.PortInUseException;
 import io.fmq.store.CorruptJournalException;
 import io.fmq.store.FileJournal;
@@ -100,7 +102,7 @@ public final class Server {
     private volatile ServerControl control;
     private volatile FileJournal journal;
     private volatile MessagingService messaging;
-    private volatile HaStore haStore;
+    private volatile FileHaStore haStore;
     private volatile HaStatusBean haStatus;
     private volatile boolean failed;
     private final Broker.SelectorCompiler selectorCompiler;
@@ -194,7 +196,7 @@ public final class Server {
                     + profile.configFile() + "): " + e.getMessage());
         }
         started.push(haLock);
-        HaStore store = new HaStore(settings.storeDir(), journal, this::reportRecovery);
+        FileHaStore store = new FileHaStore(settings.storeDir(), journal, this::reportRecovery);
         haStore = store;
         started.push(store);
         Profile.HaCommon common = profile.haCommon();
@@ -206,20 +208,22 @@ public final class Server {
                 lockPath.toString(), profile.haMode().configValue());
         String role = manager.primary() ? "Primary" : "Secondary";
         HaStatusBean bean = new HaStatusBean();
-        HaController controller = new HaController(new HaController.Identity(role, manager.primary(), profile.name(), pair.toMap()),
-                new HaStateMachine(timings, manager.primary()), haLock,
-                new TcpGatewayProbe(common.gatewayServerIpAddress(), common.gatewayServerPort(), common.socketCreationTimeout()),
-                store, new HaController.ServingRole() {
-                    @Override
-                    public void start(FileJournal j, Runnable beforeAccepting) throws Exception {
-                        startMessaging(j, beforeAccepting);
-                    }
+        HaController.ServingRole serving = new HaController.ServingRole() {
+            @Override
+            public void start(Runnable beforeAccepting) throws Exception {
+                startMessaging(store.journal(), beforeAccepting);
+            }
 
-                    @Override
-                    public void stop() {
-                        stopMessaging();
-                    }
-                }, console, nanoTime, clock, this::fail, bean::transition);
+            @Override
+            public void stop() {
+                stopMessaging();
+            }
+        };
+        HaController.Parts parts = new HaController.Parts(haLock,
+                new TcpGatewayProbe(common.gatewayServerIpAddress(), common.gatewayServerPort(), common.socketCreationTimeout()),
+                store, serving, HaExecutor.newThread("fmq-ha-controller"), nanoTime, clock, TakeoverProof::find);
+        HaController controller = new HaController(new HaController.Identity(role, manager.primary(), profile.name(), pair.toMap()),
+                new HaStateMachine(timings, manager.primary()), parts, console, this::fail, bean::transition);
         bean.attach(controller);
         haStatus = bean;
         register(ObjectNames.HA_STATUS, new DescribedMXBean<>(bean, HaStatusMXBean.class));
@@ -235,7 +239,7 @@ public final class Server {
         }
         started.push(links);
         started.push(controller);
-        controller.start(links);
+        controller.start();
     }
 
     private void reportRecovery(RecoveryReport r) {
@@ -284,8 +288,8 @@ public final class Server {
 
     /** The server's journal; null before start, and in an HA pair while the store follows the peer. */
     public FileJournal journal() {
-        HaStore store = haStore;
-        return store != null ? store.openJournal() : journal;
+        FileHaStore store = haStore;
+        return store != null ? store.currentJournal() : journal;
     }
 
     private void registerMBeans() throws StartupException {

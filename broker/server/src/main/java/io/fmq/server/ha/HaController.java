@@ -21,7 +21,7 @@ import io.fmq.ha.state.LockView;
 import io.fmq.ha.state.PeerView;
 import io.fmq.ha.state.RepositoryPosition;
 import io.fmq.server.ConsoleLog;
-import io.fmq.store.FileJournal;
+import io.fmq.store.replication.ReplicationMessage;
 import io.fmq.store.replication.ReplicationSource;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -45,28 +43,50 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * <ul>
- *   <li>The controller thread ({@code fmq-ha-controller}) alone reads and writes the HA state: the machine's
- *       status, the peer view, the lock view, the gateway result, the current link, the peer's goodbye. Link events
- *       and status frames from the Netty HA event loop, replication progress, ticks and the JMX {@code switchover}
- *       are posted to it as tasks; nothing on it waits for another thread (a switchover waits for the passive's
- *       confirmation as a future that posts its continuation back).</li>
+ *   <li>The controller thread (its {@link HaExecutor}; {@code fmq-ha-controller} in a server) alone reads and writes
+ *       the HA state: the machine's status, the peer view, the lock view, the gateway result, the current link, the
+ *       peer's goodbye, and the replication state in {@link HaReplication}. Every input is posted to it as a task:
+ *       link up and down and every frame from the HA channel (status and replication alike, each dropped unless it
+ *       came on the current link), replication progress, ticks and the JMX {@code switchover}. Nothing on it waits
+ *       for another thread (a switchover waits for the passive's confirmation as a future that posts its
+ *       continuation back, with its deadline a timed task of the same executor).</li>
  *   <li>Readers on other threads (JMX, {@code server-status}) see one immutable {@link Snapshot}, published after
  *       every step, so they never mix two steps. Only the replication figures (backlog, resync bytes) are read
  *       live from {@link HaReplication}.</li>
  *   <li>The journal writer thread asks {@link #mayConfirm()}, which reads the published status and the ticker only.</li>
  * </ul>
+ *
+ * <h2>Parts</h2>
+ * Everything the controller acts on is one of its {@link Parts}: the HA channel's links ({@link HaChannel}), the lock,
+ * the gateway probe, the store with its replication source and sink, the serving role, the executor, the ticker
+ * and the clock. The server wires the real ones ({@code Server.startReplicatedHa}); the pair simulation wires
+ * in-memory ones and runs this very class.
  */
-public final class HaController implements HaLinks.Listener, AutoCloseable {
+public final class HaController implements HaChannel.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
     /** A position no store reaches: what a peer that confirms work alone (ACTIVE_SYNC) may have confirmed. */
     static final RepositoryPosition UNKNOWN_CONFIRMED = new RepositoryPosition(Long.MAX_VALUE, Long.MAX_VALUE);
 
     /** Starting and stopping the client-serving part of the server. */
     public interface ServingRole {
-        /** Restores the broker from the journal, runs {@code beforeAccepting}, then opens the client port. */
-        void start(FileJournal journal, Runnable beforeAccepting) throws Exception;
+        /** Restores the broker from the store's journal, runs {@code beforeAccepting}, then opens the client port. */
+        void start(Runnable beforeAccepting) throws Exception;
 
         void stop();
+    }
+
+    /**
+     * Whether a new lock holder may serve at once; {@link TakeoverProof#find} in every server. A parameter so that
+     * the simulation can show it catches a controller with a wrong rule.
+     */
+    public interface TakeoverRule {
+        Optional<String> find(Optional<LockHolder> lastRecord, boolean mediumProvesHolderGone, boolean sameFileSinceStart,
+                              String peerName, long peerGoodbyeEpoch);
+    }
+
+    /** What the controller acts on, wired in one place (the server, or the simulation). */
+    public record Parts(HaLock lock, GatewayProbe gateway, HaStore store, ServingRole serving, HaExecutor executor,
+                        LongSupplier nanoTime, Clock clock, TakeoverRule takeoverRule) {
     }
 
     /** What the controller tells the outside (JMX notifications). */
@@ -94,26 +114,24 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     private final Clock clock;
     private final Consumer<String> fatal;
     private final Observer observer;
-    private final ScheduledExecutorService thread;
+    private final HaExecutor thread;
+    private final TakeoverRule takeoverRule;
     private final HaReplication replication;
 
     // controller-thread state; volatile only where another thread reads it: status (the journal writer's
-    // mayConfirm, the HA event loop's hello) and link (replication)
+    // mayConfirm, the HA event loop's hello)
     private volatile HaStatus status = HaStatus.NOT_STARTED;
     private PeerView peer = PeerView.UNKNOWN;
     private LockView lockView = LockView.notHeld(0);
     private boolean gatewayReachable = true;
     private Instant lastTransition;
     private String lastCause = "";
-    /** The controller thread, for the assertion that HA state is touched there only. */
-    private volatile Thread controllerThread;
-    private volatile boolean servingClients;
-    private volatile HaLinks links;
-    private volatile HaLinks.Link link;
+    private boolean servingClients;
+    private HaChannel.Link link;
     /** The highest epoch for which the peer said goodbye (stopped serving on purpose) on the current or last link. */
     private long peerGoodbyeEpoch = -1;
     /** The peer's server name, as its HELLO gave it. */
-    private volatile String peerName = "";
+    private String peerName = "";
     /** The lock file's identity when this server started (null if it could not be read). */
     private final LockIdentity startupLockIdentity;
     /** What the last lock attempt found about the previous holder (logged when the lock is acquired). */
@@ -121,22 +139,24 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     /** When this server's acceptor last stopped (wall clock, for the lock's release record). */
     private Instant acceptorStoppedAt;
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Published by the controller thread after each step; read by anyone. */
     private volatile Snapshot snapshot = new Snapshot(HaState.WAITING, HaState.DEAD, HaState.DEAD, false, false, true,
             RepositoryPosition.EMPTY, null, "");
 
-    public HaController(Identity identity, HaStateMachine machine, HaLock lock, GatewayProbe gateway, HaStore store,
-                        ServingRole serving, ConsoleLog console, LongSupplier nanoTime, Clock clock, Consumer<String> fatal,
+    public HaController(Identity identity, HaStateMachine machine, Parts parts, ConsoleLog console, Consumer<String> fatal,
                         Observer observer) {
         this.identity = identity;
         this.machine = machine;
-        this.lock = lock;
-        this.gateway = gateway;
-        this.store = store;
-        this.serving = serving;
+        this.lock = parts.lock();
+        this.gateway = parts.gateway();
+        this.store = parts.store();
+        this.serving = parts.serving();
+        this.thread = parts.executor();
+        this.nanoTime = parts.nanoTime();
+        this.clock = parts.clock();
+        this.takeoverRule = parts.takeoverRule();
         this.console = console;
-        this.nanoTime = nanoTime;
-        this.clock = clock;
         this.fatal = fatal;
         this.observer = observer;
         LockIdentity identityAtStart;
@@ -146,14 +166,9 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             identityAtStart = null;
         }
         this.startupLockIdentity = identityAtStart;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fmq-ha-controller");
-            controllerThread = t;
-            return t;
-        });
         this.replication = new HaReplication(store, new HaReplication.Host() {
             @Override
-            public HaLinks.Link link() {
+            public HaChannel.Link link() {
                 return link;
             }
 
@@ -179,15 +194,13 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         });
     }
 
-    /** Starts the machine (WAITING) and its ticks; {@code links} is the HA channel, started by the caller. */
-    public void start(HaLinks startedLinks) {
-        this.links = startedLinks;
+    /** Starts the machine (WAITING) and its ticks. The HA channel, started by the caller, reports to this controller. */
+    public void start() {
         submit(HaEvent.START);
-        long tick = machine.timings().tickIntervalNanos();
-        thread.scheduleAtFixedRate(() -> handle(HaEvent.TICK), tick, tick, TimeUnit.NANOSECONDS);
+        thread.scheduleAtFixedRate(() -> handle(HaEvent.TICK), machine.timings().tickIntervalNanos());
     }
 
-    /** This server's HELLO for a new HA connection. */
+    /** This server's HELLO for a new HA connection (called on the channel's thread: reads the store and the status). */
     public HaFrame.Hello hello() {
         RepositoryPosition p = store.position();
         HaStatus s = status;
@@ -210,7 +223,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     // ------------------------------------------------------------------------------------- deciding
 
     private void handle(HaEvent event) {
-        assert Thread.currentThread() == controllerThread : "HA state is handled on the controller thread only";
+        assert thread.inExecutor() : "HA state is handled on the controller thread only";
         if (stopped) {
             return;
         }
@@ -261,7 +274,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             case RELEASE_LOCK -> releaseLock();
             case RAISE_EPOCH -> {
                 lock.tryAcquire(d.raisedEpoch());
-                long epoch = store.journal().beginEpoch(d.raisedEpoch());
+                long epoch = store.beginEpoch(d.raisedEpoch());
                 lockView = new LockView(lockView.held(), Math.max(lockView.epoch(), epoch), lockView.releasedCleanly());
                 LOG.info("HA: epoch {} begins", epoch);
             }
@@ -270,9 +283,9 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
                     // the broker's restore and bootstrap records (a new store's first account) are not client
                     // confirmations and may take longer than a short serving lease: the gate closes over client
                     // work only, installed before the client port opens
-                    FileJournal journal = store.journal();
-                    journal.setConfirmGate(null);
-                    serving.start(journal, () -> journal.setConfirmGate(this::mayConfirm));
+                    store.openJournal();
+                    store.setConfirmGate(null);
+                    serving.start(() -> store.setConfirmGate(this::mayConfirm));
                     servingClients = true;
                 }
             }
@@ -355,7 +368,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             last = Optional.empty();
             sameFile = false;
         }
-        Optional<String> proof = TakeoverProof.find(last, lock.acquisitionProvesHolderGone(), sameFile, peerName, peerGoodbyeEpoch);
+        Optional<String> proof = takeoverRule.find(last, lock.acquisitionProvesHolderGone(), sameFile, peerName, peerGoodbyeEpoch);
         takeoverNote = proof.map(p -> "no need to wait out the previous holder's serving lease: " + p)
                 .orElse("nothing proves the previous lock holder stopped serving ("
                         + last.map(LockHolder::toString).orElse("no readable holder record") + "); waiting out its serving lease");
@@ -416,7 +429,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             servingClients = false;
             serving.stop();
             acceptorStoppedAt = clock.instant();
-            HaLinks.Link l = link;
+            HaChannel.Link l = link;
             if (l != null) {
                 l.send(new HaFrame.Goodbye(Math.max(lockView.epoch(), store.position().epoch()), acceptorStoppedAt.toEpochMilli()));
             }
@@ -424,7 +437,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     private void broadcast() {
-        HaLinks.Link l = link;
+        HaChannel.Link l = link;
         if (l == null) {
             return;
         }
@@ -435,7 +448,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     private void closeLink() {
-        HaLinks.Link l = link;
+        HaChannel.Link l = link;
         if (l != null) {
             l.close();
         }
@@ -444,7 +457,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     // ------------------------------------------------------------------------------------- the HA channel
 
     @Override
-    public void linkUp(HaLinks.Link newLink, HaFrame.Hello hello) {
+    public void linkUp(HaChannel.Link newLink, HaFrame.Hello hello) {
         onThread(() -> {
             if (hello.version() != HaFrame.VERSION) {
                 refuseAndStop(newLink, "The backup server speaks HA protocol version " + hello.version() + "; this server speaks "
@@ -474,7 +487,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         });
     }
 
-    private void refuseAndStop(HaLinks.Link l, String message) {
+    private void refuseAndStop(HaChannel.Link l, String message) {
         console.state("The HA pair cannot form: " + message);
         l.refuse(message);
         stopped = true;
@@ -482,13 +495,13 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     @Override
-    public void frame(HaLinks.Link from, HaFrame frame) {
-        if (frame instanceof HaFrame.Replication r) {
-            replication.received(r.message());
-            return;
-        }
+    public void frame(HaChannel.Link from, HaFrame frame) {
         onThread(() -> {
-            if (frame instanceof HaFrame.Refuse refuse) {
+            if (frame instanceof HaFrame.Replication r) {
+                if (from == link) {
+                    replication.received(r.message());
+                }
+            } else if (frame instanceof HaFrame.Refuse refuse) {
                 console.state("The backup server refused the HA pair: " + refuse.reason());
                 stopped = true;
                 fatal.accept("The backup server refused the HA pair: " + refuse.reason());
@@ -513,7 +526,7 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
     }
 
     @Override
-    public void linkDown(HaLinks.Link lost, HaLinks.LossCause cause, String detail) {
+    public void linkDown(HaChannel.Link lost, HaChannel.LossCause cause, String detail) {
         onThread(() -> {
             if (lost != link) {
                 return;
@@ -565,15 +578,20 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
             }
             stopServing();
             long last = store.position().sequence();
-            HaLinks.Link switchingLink = link;
-            replication.confirmedUpTo(last).orTimeout(machine.timings().maxWaitTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((v, e) -> onThread(() -> finishSwitchover(result, switchingLink, e)));
+            HaChannel.Link switchingLink = link;
+            CompletableFuture<Void> confirmed = replication.confirmedUpTo(last);
+            thread.schedule(() -> confirmed.completeExceptionally(new java.util.concurrent.TimeoutException(
+                    "MaxWaitTimeout passed")), machine.timings().maxWaitTimeout().toNanos());
+            confirmed.whenComplete((v, e) -> onThread(() -> finishSwitchover(result, switchingLink, e)));
         });
         return result;
     }
 
     /** Controller thread: the passive confirmed everything (or the deadline passed): give the role up. */
-    private void finishSwitchover(CompletableFuture<String> result, HaLinks.Link switchingLink, Throwable failure) {
+    private void finishSwitchover(CompletableFuture<String> result, HaChannel.Link switchingLink, Throwable failure) {
+        if (result.isDone()) {
+            return;
+        }
         if (failure != null) {
             LOG.warn("HA: the passive did not confirm the last records within MaxWaitTimeout: {}", failure.toString());
         }
@@ -667,28 +685,39 @@ public final class HaController implements HaLinks.Listener, AutoCloseable {
         return snapshot.lastCause();
     }
 
-    /** Stops the controller: no more decisions; serving, replication and the lock are given up. */
+    /**
+     * Stops the controller on its thread: no more decisions; serving, replication and the lock are given up. The
+     * future completes when that is done.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!closing.compareAndSet(false, true)) {
+            done.complete(null);
+            return done;
+        }
+        thread.execute(() -> {
+            stopped = true;
+            try {
+                stopServing();
+                replication.stop(false);
+                releaseLock();
+                publish();
+            } finally {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** {@link #closeAsync()}, waited for (bounded), then the controller's thread ends. */
     @Override
     public void close() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!thread.isShutdown()) {
-            thread.execute(() -> {
-                stopped = true;
-                try {
-                    stopServing();
-                    replication.stop(false);
-                    releaseLock();
-                } finally {
-                    done.complete(null);
-                }
-            });
-            try {
-                done.get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("HA controller did not stop cleanly: {}", e.toString());
-            }
+        try {
+            closeAsync().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HA controller did not stop cleanly: {}", e.toString());
         }
-        thread.shutdownNow();
-        replication.close();
+        stopped = true;
+        thread.shutdown();
     }
 }

@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * each way within {@code SocketInitializationTimeout}; then frames flow, a PING goes out whenever nothing was sent
  * for a ping interval, and a link that brings nothing for three ping intervals is closed as dead.
  *
- * <p>Everything the links see goes to one {@link Listener}, which must not block the event loop.
+ * <p>Everything the links see goes to one {@link HaChannel.Listener}, which must not block the event loop.
  */
-public final class HaLinks implements AutoCloseable {
+public final class HaLinks implements HaChannel {
     private static final Logger LOG = LoggerFactory.getLogger(HaLinks.class);
     /** Pause between connection attempts to an absent peer. */
     static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -53,41 +53,11 @@ public final class HaLinks implements AutoCloseable {
                            Duration socketCreationTimeout, Duration socketInitializationTimeout, Duration pingInterval) {
     }
 
-    /** Why a link ended. */
-    public enum LossCause {
-        /** The peer closed it or its process ended (the connection was closed or reset by the peer's side). */
-        PEER_CLOSED,
-        /** Nothing arrived for three ping intervals: the peer hangs or the network between us is cut. */
-        HEARTBEAT_TIMEOUT,
-        /** This server closed it (refusal, replacement by another link, shutdown). */
-        LOCAL
-    }
-
-    /** What the links report. */
-    public interface Listener {
-        /** The handshake finished: {@code hello} is the peer's. */
-        void linkUp(Link link, HaFrame.Hello hello);
-
-        /** A frame after the handshake. */
-        void frame(Link link, HaFrame frame);
-
-        /** A link that was up ended. */
-        void linkDown(Link link, LossCause cause, String detail);
-
-        /** This server starts trying to reach the peer (repeated once a minute while the peer stays absent). */
-        default void connecting(String peer) {
-        }
-
-        /** The first attempt after {@link #connecting} failed: the peer is absent. */
-        default void connectFailed(String peer, String reason) {
-        }
-    }
-
-    /** One established connection to the peer. */
-    public static final class Link {
+    /** One established TCP connection to the peer. */
+    static final class Link implements HaChannel.Link {
         private final Channel channel;
         private final boolean outbound;
-        private volatile LossCause cause = LossCause.PEER_CLOSED;
+        private volatile HaChannel.LossCause cause = HaChannel.LossCause.PEER_CLOSED;
         private volatile boolean up;
 
         Link(Channel channel, boolean outbound) {
@@ -95,7 +65,7 @@ public final class HaLinks implements AutoCloseable {
             this.outbound = outbound;
         }
 
-        /** Sends a frame; the future completes once it is written to the socket. */
+        @Override
         public CompletableFuture<Void> send(HaFrame frame) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             channel.writeAndFlush(frame).addListener(f -> {
@@ -108,15 +78,15 @@ public final class HaLinks implements AutoCloseable {
             return done;
         }
 
-        /** Sends a refusal and closes. */
+        @Override
         public void refuse(String reason) {
-            cause = LossCause.LOCAL;
+            cause = HaChannel.LossCause.LOCAL;
             channel.writeAndFlush(new HaFrame.Refuse(reason)).addListener(f -> channel.close());
         }
 
-        /** Closes the link from this side. */
+        @Override
         public void close() {
-            cause = LossCause.LOCAL;
+            cause = HaChannel.LossCause.LOCAL;
             channel.close();
         }
 
@@ -140,7 +110,7 @@ public final class HaLinks implements AutoCloseable {
 
     private final Settings settings;
     private final Supplier<HaFrame.Hello> hello;
-    private final Listener listener;
+    private final HaChannel.Listener listener;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel server;
@@ -151,7 +121,7 @@ public final class HaLinks implements AutoCloseable {
     private long lastTryingNotice = Long.MIN_VALUE;
     private boolean failureNoticed;
 
-    private HaLinks(Settings settings, Supplier<HaFrame.Hello> hello, Listener listener, EventLoopGroup boss,
+    private HaLinks(Settings settings, Supplier<HaFrame.Hello> hello, HaChannel.Listener listener, EventLoopGroup boss,
                     EventLoopGroup workers, Channel server) {
         this.settings = settings;
         this.hello = hello;
@@ -165,7 +135,7 @@ public final class HaLinks implements AutoCloseable {
      * Binds the HA port and starts trying the peer. {@code hello} makes this server's HELLO for each new
      * connection (its state at that moment).
      */
-    public static HaLinks start(Settings settings, Supplier<HaFrame.Hello> hello, Listener listener)
+    public static HaLinks start(Settings settings, Supplier<HaFrame.Hello> hello, HaChannel.Listener listener)
             throws PortInUseException, InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("fmq-ha-accept"));
         EventLoopGroup workers = new NioEventLoopGroup(1, new DefaultThreadFactory("fmq-ha-io"));
@@ -266,7 +236,7 @@ public final class HaLinks implements AutoCloseable {
     }
 
     /** The link in use, or null. */
-    public Link current() {
+    Link current() {
         synchronized (lock) {
             return current;
         }
@@ -318,7 +288,7 @@ public final class HaLinks implements AutoCloseable {
             if (!link.up) {
                 if (!(frame instanceof HaFrame.Hello h)) {
                     if (frame instanceof HaFrame.Refuse r) {
-                        link.cause = LossCause.LOCAL;
+                        link.cause = HaChannel.LossCause.LOCAL;
                         handshakeTimeout.cancel(false);
                         listener.frame(link, r);
                     } else {
@@ -348,7 +318,7 @@ public final class HaLinks implements AutoCloseable {
                     ctx.writeAndFlush(new HaFrame.Ping());
                 } else if (e.state() == IdleState.READER_IDLE) {
                     LOG.warn("HA link {} brought nothing for {} ms; closing it as dead", link, 3 * settings.pingInterval().toMillis());
-                    link.cause = LossCause.HEARTBEAT_TIMEOUT;
+                    link.cause = HaChannel.LossCause.HEARTBEAT_TIMEOUT;
                     ctx.close();
                 }
             }
@@ -359,7 +329,7 @@ public final class HaLinks implements AutoCloseable {
             LOG.debug("HA link {} failed: {}", link, cause.toString());
             if (!(cause instanceof java.io.IOException)) {
                 LOG.warn("HA link {} closed after an error: {}", link, cause.toString());
-                link.cause = LossCause.LOCAL;
+                link.cause = HaChannel.LossCause.LOCAL;
             }
             ctx.close();
         }
@@ -378,7 +348,7 @@ public final class HaLinks implements AutoCloseable {
             }
             if (wasCurrent && link.up) {
                 lastTryingNotice = Long.MIN_VALUE;
-                listener.linkDown(link, link.cause, link.cause == LossCause.HEARTBEAT_TIMEOUT ? "no heartbeat" : "connection closed");
+                listener.linkDown(link, link.cause, link.cause == HaChannel.LossCause.HEARTBEAT_TIMEOUT ? "no heartbeat" : "connection closed");
             }
             if (wasCurrent || current() == null) {
                 scheduleConnect(RETRY_DELAY.toMillis());
@@ -411,12 +381,12 @@ public final class HaLinks implements AutoCloseable {
         }
         if (replaced != null) {
             boolean reported = replaced.up;
-            replaced.cause = LossCause.LOCAL;
+            replaced.cause = HaChannel.LossCause.LOCAL;
             replaced.up = false;
             replaced.channel.close();
             if (reported) {
                 // the controller may have started work on it (a resync): it must hear that it is gone
-                listener.linkDown(replaced, LossCause.LOCAL, "replaced by the connection the primary opened");
+                listener.linkDown(replaced, HaChannel.LossCause.LOCAL, "replaced by the connection the primary opened");
             }
         }
         return true;

@@ -1,29 +1,28 @@
 package io.fmq.server.ha;
 
-import io.fmq.store.FileJournal;
 import io.fmq.store.replication.ReplicationMessage;
 import io.fmq.store.replication.ReplicationSink;
 import io.fmq.store.replication.ReplicationSource;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The replication side of the HA controller: as the active server it resynchronises the passive peer and then
  * streams to it ({@link ReplicationSource}); as the passive one it follows the active peer ({@link ReplicationSink}).
- * Begin and stop run on the controller's thread; replication frames arrive on the HA channel's thread and go
- * straight to the source or sink.
+ * Everything here runs on the controller's thread: begin and stop, and every replication frame of the current
+ * link (the controller posts each frame to its thread and drops those of links it no longer holds). The source and
+ * sink report from the store's threads: an acknowledgement goes straight to the link the sink was opened for; the
+ * rest is posted to the controller's thread.
  */
-final class HaReplication implements AutoCloseable {
+final class HaReplication {
     private static final Logger LOG = LoggerFactory.getLogger(HaReplication.class);
 
     /** What replication needs from the controller. */
     interface Host {
         /** The HA link in use, or null. */
-        HaLinks.Link link();
+        HaChannel.Link link();
 
         /** Reports SYNC_COMPLETE to the state machine. */
         void syncComplete();
@@ -40,13 +39,9 @@ final class HaReplication implements AutoCloseable {
 
     private final HaStore store;
     private final Host host;
-    private final ExecutorService copier = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fmq-ha-resync");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile ReplicationSource source;
-    private volatile ReplicationMessage.SyncRequest pendingSyncRequest;
+    /** Written on the controller thread; volatile for the live backlog figure JMX reads. */
+    private volatile HaStore.Source source;
+    private ReplicationMessage.SyncRequest pendingSyncRequest;
     private boolean awaitingSyncRequest;
     private long lastProgress = -1;
     private volatile long resyncBytes;
@@ -69,29 +64,29 @@ final class HaReplication implements AutoCloseable {
 
     /** As the passive server: open the store as a replica and ask the active peer for what it lacks. Controller thread. */
     void beginAsTarget() throws IOException {
-        HaLinks.Link l = host.link();
+        HaChannel.Link l = host.link();
         if (l == null) {
             throw new IOException("no HA link to the active peer");
         }
         lastProgress = -1;
         resyncBytes = 0;
-        ReplicationSink sink = store.replica(new ReplicationSink.Listener() {
+        HaStore.Sink sink = store.replica(new ReplicationSink.Listener() {
             @Override
             public void acknowledge(ReplicationMessage.Ack ack) {
-                HaLinks.Link current = host.link();
-                if (current != null) {
-                    current.send(new HaFrame.Replication(ack));
-                }
+                // the link this sink follows; should it be gone, the frame goes nowhere and the next link resyncs
+                l.send(new HaFrame.Replication(ack));
             }
 
             @Override
             public void synced(long lastSequence, long epoch) {
-                ReplicationSink r = store.openReplica();
-                if (r != null) {
-                    resyncBytes = r.bytesApplied();
-                }
-                LOG.info("HA: this store is in sync with the active peer's (sequence {}, epoch {})", lastSequence, epoch);
-                host.syncComplete();
+                host.onControllerThread(() -> {
+                    HaStore.Sink r = store.openReplica();
+                    if (r != null) {
+                        resyncBytes = r.bytesApplied();
+                    }
+                    LOG.info("HA: this store is in sync with the active peer's (sequence {}, epoch {})", lastSequence, epoch);
+                    host.syncComplete();
+                });
             }
 
             @Override
@@ -110,20 +105,21 @@ final class HaReplication implements AutoCloseable {
     private void startSource(ReplicationMessage.SyncRequest request) throws IOException {
         pendingSyncRequest = null;
         awaitingSyncRequest = false;
-        HaLinks.Link l = host.link();
+        HaChannel.Link l = host.link();
         if (l == null) {
             return;
         }
-        FileJournal journal = store.journal();
         LOG.info("HA: resynchronising the passive peer (it holds {} segment(s), epoch {}); this store is at {}",
                 request.segments().size(), request.epoch(), store.position());
-        source = ReplicationSource.start(journal, request, m -> l.send(new HaFrame.Replication(m)),
+        source = store.startSource(request, m -> l.send(new HaFrame.Replication(m)),
                 new ReplicationSource.Listener() {
                     @Override
                     public void inSync(long lastSequence, long bytesCopied) {
-                        resyncBytes = bytesCopied;
-                        LOG.info("HA: the passive peer is in sync (sequence {}, {} bytes copied)", lastSequence, bytesCopied);
-                        host.syncComplete();
+                        host.onControllerThread(() -> {
+                            resyncBytes = bytesCopied;
+                            LOG.info("HA: the passive peer is in sync (sequence {}, {} bytes copied)", lastSequence, bytesCopied);
+                            host.syncComplete();
+                        });
                     }
 
                     @Override
@@ -131,7 +127,7 @@ final class HaReplication implements AutoCloseable {
                         LOG.error("HA: resynchronising the passive peer failed: {}", cause.getMessage());
                         host.onControllerThread(host::closeLink);
                     }
-                }, copier);
+                });
     }
 
     /**
@@ -141,7 +137,7 @@ final class HaReplication implements AutoCloseable {
     void stop(boolean goingOnAlone) {
         awaitingSyncRequest = false;
         pendingSyncRequest = null;
-        ReplicationSource s = source;
+        HaStore.Source s = source;
         if (s != null) {
             source = null;
             s.stop(goingOnAlone);
@@ -149,27 +145,25 @@ final class HaReplication implements AutoCloseable {
         store.closeReplica();
     }
 
-    /** A replication frame from the peer (HA channel thread). */
+    /** A replication frame from the peer on the current link (controller thread). */
     void received(ReplicationMessage m) {
         if (m instanceof ReplicationMessage.Ack ack) {
-            ReplicationSource s = source;
+            HaStore.Source s = source;
             if (s != null) {
                 s.acknowledged(ack.lastSequence());
             }
         } else if (m instanceof ReplicationMessage.SyncRequest request) {
-            host.onControllerThread(() -> {
-                pendingSyncRequest = request;
-                if (awaitingSyncRequest) {
-                    try {
-                        startSource(request);
-                    } catch (IOException e) {
-                        LOG.error("HA: cannot start resynchronising the passive peer: {}", e.getMessage());
-                        host.closeLink();
-                    }
+            pendingSyncRequest = request;
+            if (awaitingSyncRequest) {
+                try {
+                    startSource(request);
+                } catch (IOException e) {
+                    LOG.error("HA: cannot start resynchronising the passive peer: {}", e.getMessage());
+                    host.closeLink();
                 }
-            });
+            }
         } else {
-            ReplicationSink sink = store.openReplica();
+            HaStore.Sink sink = store.openReplica();
             if (sink != null) {
                 sink.accept(m);
             }
@@ -179,8 +173,8 @@ final class HaReplication implements AutoCloseable {
     /** Reports progress of a resynchronisation (bytes moved since the last call), so a long one is not timed out. */
     void noteProgress() {
         long now = -1;
-        ReplicationSource s = source;
-        ReplicationSink r = store.openReplica();
+        HaStore.Source s = source;
+        HaStore.Sink r = store.openReplica();
         if (s != null && !s.inSync()) {
             now = s.bytesCopied();
         } else if (r != null && !r.synced()) {
@@ -197,27 +191,22 @@ final class HaReplication implements AutoCloseable {
 
     /** Whether this server streams to an in-sync passive peer. */
     boolean streaming() {
-        ReplicationSource s = source;
+        HaStore.Source s = source;
         return s != null && s.inSync();
     }
 
     /** Completes when the passive peer has confirmed everything up to {@code sequence} (at once when not streaming). */
     CompletableFuture<Void> confirmedUpTo(long sequence) {
-        ReplicationSource s = source;
+        HaStore.Source s = source;
         return s == null ? CompletableFuture.completedFuture(null) : s.durable(sequence);
     }
 
     ReplicationSource.Backlog backlog() {
-        ReplicationSource s = source;
+        HaStore.Source s = source;
         return s == null ? new ReplicationSource.Backlog(0, 0) : s.backlog();
     }
 
     long resyncBytes() {
         return resyncBytes;
-    }
-
-    @Override
-    public void close() {
-        copier.shutdownNow();
     }
 }

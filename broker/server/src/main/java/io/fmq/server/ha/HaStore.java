@@ -1,110 +1,83 @@
 package io.fmq.server.ha;
 
 import io.fmq.ha.state.RepositoryPosition;
-import io.fmq.store.FileJournal;
-import io.fmq.store.RecoveryReport;
+import io.fmq.store.replication.ReplicationMessage;
 import io.fmq.store.replication.ReplicationSink;
+import io.fmq.store.replication.ReplicationSource;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
- * The data store of a server in a replicated pair, open in one of two ways at a time: as the journal (this server
- * serves, or may) or as a replica that follows the active peer. Only the HA controller's thread uses it.
+ * The data store of a server in a replicated pair as the HA controller uses it: open either as the journal (this
+ * server serves, or may) or as a replica that follows the active peer, with the replication source (active side)
+ * and sink (passive side) over it. {@link FileHaStore} is the store on disk; the pair simulation has an in-memory one.
+ *
+ * <p>Only the controller's thread calls these methods; a source or sink reports back through its listener from
+ * the store's own threads (journal writer, replica writer, resynchronisation copier).
  */
-public final class HaStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HaStore.class);
+public interface HaStore extends AutoCloseable {
 
-    private final Path dir;
-    private final Consumer<RecoveryReport> onRecovered;
-    private volatile FileJournal journal;
-    private volatile ReplicationSink replica;
-    private volatile RepositoryPosition lastKnown;
+    /** Where the store ends now (epoch and last sequence). */
+    RepositoryPosition position();
 
-    /** Wraps a journal the server opened (and recovered) at start. */
-    public HaStore(Path dir, FileJournal opened, Consumer<RecoveryReport> onRecovered) {
-        this.dir = dir;
-        this.journal = opened;
-        this.onRecovered = onRecovered;
-        this.lastKnown = new RepositoryPosition(opened.epoch(), opened.lastSequence());
-    }
+    /** Opens the store as the journal (recovering it) if it is a replica; a no-op when it is the journal already. */
+    void openJournal() throws IOException;
 
-    /** The store as a journal, opening (and recovering) it when it was a replica. */
-    public FileJournal journal() throws IOException {
-        if (journal == null) {
-            closeReplica();
-            FileJournal opened = FileJournal.open(dir);
-            onRecovered.accept(opened.recoveryReport());
-            journal = opened;
-        }
-        return journal;
-    }
+    /** Starts a new epoch of at least {@code atLeast}, opening the store as the journal first; returns it once durable. */
+    long beginEpoch(long atLeast) throws IOException;
 
-    /** The journal if it is open, else null. */
-    public FileJournal openJournal() {
-        return journal;
-    }
+    /** What the journal asks before it confirms an append (null: confirm always). See {@code FileJournal.setConfirmGate}. */
+    void setConfirmGate(BooleanSupplier gate);
 
-    /** Closes the journal (if open) and opens the store as a replica of the active peer. */
-    public ReplicationSink replica(ReplicationSink.Listener listener) throws IOException {
-        if (replica != null) {
-            return replica;
-        }
-        closeJournal();
-        replica = ReplicationSink.open(dir, lastKnown.sequence(), listener);
-        return replica;
-    }
+    /** Starts resynchronising the passive that sent {@code request}, then streaming to it (the store is the journal). */
+    Source startSource(ReplicationMessage.SyncRequest request, ReplicationSource.Link link, ReplicationSource.Listener listener)
+            throws IOException;
+
+    /** Closes the journal (if open) and opens the store as a replica of the active peer (or returns the open one). */
+    Sink replica(ReplicationSink.Listener listener) throws IOException;
 
     /** The replica if open, else null. */
-    public ReplicationSink openReplica() {
-        return replica;
-    }
+    Sink openReplica();
 
     /** Stops following the active peer (what arrived is applied and durable first). */
-    public void closeReplica() {
-        ReplicationSink r = replica;
-        if (r != null) {
-            replica = null;
-            lastKnown = new RepositoryPosition(r.epoch(), r.lastSequence());
-            try {
-                r.close();
-            } catch (IOException e) {
-                LOG.warn("Closing the replica of {} failed: {}", dir, e.toString());
-            }
-        }
-    }
-
-    private void closeJournal() {
-        FileJournal j = journal;
-        if (j != null) {
-            journal = null;
-            lastKnown = new RepositoryPosition(j.epoch(), j.lastSequence());
-            try {
-                j.close();
-            } catch (IOException e) {
-                LOG.warn("Closing the journal of {} failed: {}", dir, e.toString());
-            }
-        }
-    }
-
-    /** Where the store ends now. */
-    public RepositoryPosition position() {
-        FileJournal j = journal;
-        if (j != null) {
-            return new RepositoryPosition(j.epoch(), j.lastSequence());
-        }
-        ReplicationSink r = replica;
-        if (r != null) {
-            return new RepositoryPosition(r.epoch(), r.lastSequence());
-        }
-        return lastKnown;
-    }
+    void closeReplica();
 
     @Override
-    public void close() {
-        closeReplica();
-        closeJournal();
+    void close();
+
+    /** The active side of replication: see {@link ReplicationSource}. Thread-safe. */
+    interface Source {
+        /** The passive has everything up to {@code lastSequence} on its disk. */
+        void acknowledged(long lastSequence);
+
+        /** Completes when the passive has confirmed everything up to {@code lastSequence} (at once when not streaming). */
+        CompletableFuture<Void> durable(long lastSequence);
+
+        /** Whether the passive has confirmed the resynchronisation. */
+        boolean inSync();
+
+        /** Bytes copied by the resynchronisation so far. */
+        long bytesCopied();
+
+        ReplicationSource.Backlog backlog();
+
+        /** Stops replicating; waiting appends are confirmed when {@code confirmPending}, failed otherwise. */
+        void stop(boolean confirmPending);
+    }
+
+    /** The passive side of replication: see {@link ReplicationSink}. */
+    interface Sink {
+        /** What to ask the active for: the state of this store. */
+        ReplicationMessage.SyncRequest syncRequest() throws IOException;
+
+        /** Queues a message from the active. */
+        void accept(ReplicationMessage message);
+
+        /** Bytes written to the store since it was opened as a replica. */
+        long bytesApplied();
+
+        /** Whether a resynchronisation has completed. */
+        boolean synced();
     }
 }
