@@ -478,6 +478,11 @@ public final class HaStateMachine {
             HaTransitions.check(status.state(), to, in.event());
             long now = in.nowNanos();
             HaStatus next = status.enter(to, now);
+            if ((status.state() == PASSIVE_SYNC && to == PASSIVE) || (status.state() == ACTIVE_SYNC && to == ACTIVE)) {
+                // a completed synchronisation is the peer's own act in the matching role: it has joined (a passive
+                // that forgot it would miss its active peer stepping down, and the pair would wait for each other)
+                next = next.withPeerJoined();
+            }
             if (to == WAITING) {
                 next = next.withPeerWaitUntil(now + passiveWaitNanos());
             }

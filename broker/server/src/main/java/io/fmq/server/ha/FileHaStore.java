@@ -112,8 +112,8 @@ public final class FileHaStore implements HaStore {
             }
 
             @Override
-            public void stop(boolean confirmPending) {
-                s.stop(confirmPending);
+            public java.util.List<CompletableFuture<Void>> stop() {
+                return s.stopAndHandOver();
             }
         };
     }

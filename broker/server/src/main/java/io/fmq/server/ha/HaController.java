@@ -139,6 +139,10 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     /** When this server's acceptor last stopped (wall clock, for the lock's release record). */
     private Instant acceptorStoppedAt;
     private volatile boolean stopped;
+    /** False from a decision that raises the epoch until the lock and the store have it: nothing is confirmed alone before. */
+    private volatile boolean epochRecorded = true;
+    /** Confirmations of changes the lost passive never acknowledged, held until this server's new epoch is recorded. */
+    private List<CompletableFuture<Void>> heldConfirmations = List.of();
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Published by the controller thread after each step; read by anyone. */
     private volatile Snapshot snapshot = new Snapshot(HaState.WAITING, HaState.DEAD, HaState.DEAD, false, false, true,
@@ -238,6 +242,11 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             LOG.error("HA state machine refused {} in {}: {}", event, before.state(), e.getMessage());
             return;
         }
+        boolean raising = d.actions().contains(HaAction.RAISE_EPOCH);
+        if (raising) {
+            // confirming alone is allowed only once the new epoch is recorded with the lock (see RAISE_EPOCH)
+            epochRecorded = false;
+        }
         status = d.status();
         if (d.transitioned(before)) {
             lastTransition = clock.instant();
@@ -245,7 +254,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             LOG.info("HA: {}", d.cause());
             console.state(identity.role() + " Server switched to " + d.state());
             observer.transition(before.started() ? before.state() : HaState.DEAD, d.state(), d.cause());
-        } else if (!d.actions().isEmpty()) {
+        } else if (!d.actions().isEmpty() || event != HaEvent.TICK) {
             LOG.debug("HA: {} in {}: {} -> {}", event, d.state(), d.cause(), d.actions());
         }
         for (HaAction a : d.actions()) {
@@ -256,7 +265,18 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 actionFailed(a, e);
             }
         }
+        if (!heldConfirmations.isEmpty()) {
+            // went on alone but its epoch could not be recorded: these changes were never confirmed
+            failHeld();
+        }
         publish();
+    }
+
+    private void failHeld() {
+        java.io.IOException lost = new java.io.IOException("the passive server was lost before it confirmed the change, and this "
+                + "server could not go on alone");
+        heldConfirmations.forEach(f -> f.completeExceptionally(lost));
+        heldConfirmations = List.of();
     }
 
     /** Controller thread: publishes the current values as one snapshot. */
@@ -273,10 +293,18 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             case VERIFY_LOCK -> verifyLock();
             case RELEASE_LOCK -> releaseLock();
             case RAISE_EPOCH -> {
-                lock.tryAcquire(d.raisedEpoch());
+                // the lock records the new epoch before anything is confirmed in it: a peer that takes the lock later
+                // sees that this server went on alone, and knows its own store is not the latest
+                if (!lock.tryAcquire(d.raisedEpoch())) {
+                    throw new java.io.IOException("the lock could not record epoch " + d.raisedEpoch());
+                }
                 long epoch = store.beginEpoch(d.raisedEpoch());
                 lockView = new LockView(lockView.held(), Math.max(lockView.epoch(), epoch), lockView.releasedCleanly());
                 LOG.info("HA: epoch {} begins", epoch);
+                epochRecorded = true;
+                List<CompletableFuture<Void>> held = heldConfirmations;
+                heldConfirmations = List.of();
+                held.forEach(f -> f.complete(null));
             }
             case START_CLIENT_ACCEPTOR -> {
                 if (!servingClients) {
@@ -295,7 +323,20 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 stopServing();
                 replication.beginAsTarget();
             }
-            case STOP_REPLICATION -> replication.stop(d.state().acceptsClients());
+            case STOP_REPLICATION -> {
+                List<CompletableFuture<Void>> pending = replication.stop();
+                heldConfirmations = pending;
+                if (d.state().acceptsClients() && d.actions().contains(HaAction.RAISE_EPOCH)) {
+                    // going on alone: the changes the passive has not confirmed are on this disk; they are confirmed
+                    // once the new epoch is recorded (RAISE_EPOCH, next), failed if it cannot be
+                } else if ((d.state() == HaState.ACTIVE_SYNC || d.state() == HaState.STANDALONE) && epochRecorded) {
+                    // serving alone in an epoch already recorded, with a peer that is not complete: confirm
+                    heldConfirmations = List.of();
+                    pending.forEach(f -> f.complete(null));
+                } else {
+                    failHeld();
+                }
+            }
             case BROADCAST_STATE -> broadcast();
         }
     }
@@ -629,7 +670,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
      * ticker itself, so a stalled controller cannot stretch the lease.
      */
     public boolean mayConfirm() {
-        return status.acceptsClientsAt(nanoTime.getAsLong(), machine.timings());
+        return epochRecorded && status.acceptsClientsAt(nanoTime.getAsLong(), machine.timings());
     }
 
     /** The HA state as of the controller's last step (one consistent set of values). */
@@ -699,7 +740,8 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             stopped = true;
             try {
                 stopServing();
-                replication.stop(false);
+                heldConfirmations = replication.stop();
+                failHeld();
                 releaseLock();
                 publish();
             } finally {

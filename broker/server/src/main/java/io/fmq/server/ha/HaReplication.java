@@ -131,18 +131,28 @@ final class HaReplication {
     }
 
     /**
-     * Stops replicating in either role. Changes waiting for the passive are confirmed when this server goes on alone
-     * and failed otherwise. Controller thread.
+     * Stops replicating in either role, and closes the link it ran on (the next session starts on a new link).
+     * Returns the confirmations of changes still waiting for the passive,
+     * uncompleted: the controller confirms them once this server may go on alone (its new epoch is recorded with the
+     * lock), and fails them otherwise. Controller thread.
      */
-    void stop(boolean goingOnAlone) {
+    java.util.List<CompletableFuture<Void>> stop() {
         awaitingSyncRequest = false;
         pendingSyncRequest = null;
         HaStore.Source s = source;
+        java.util.List<CompletableFuture<Void>> pending = java.util.List.of();
+        boolean wasReplicating = s != null || store.openReplica() != null;
         if (s != null) {
             source = null;
-            s.stop(goingOnAlone);
+            pending = s.stop();
         }
         store.closeReplica();
+        if (wasReplicating) {
+            // a replication session lives and dies with its link: frames of this one may still be on the way, and
+            // the peer's sink would take them for the next session's (a resynchronisation answers no request id)
+            host.closeLink();
+        }
+        return pending;
     }
 
     /** A replication frame from the peer on the current link (controller thread). */

@@ -62,8 +62,11 @@ public interface HaStore extends AutoCloseable {
 
         ReplicationSource.Backlog backlog();
 
-        /** Stops replicating; waiting appends are confirmed when {@code confirmPending}, failed otherwise. */
-        void stop(boolean confirmPending);
+        /**
+         * Stops replicating; returns the confirmations of appends still waiting for the passive, uncompleted (the
+         * caller confirms them once this server may go on alone, or fails them).
+         */
+        java.util.List<CompletableFuture<Void>> stop();
     }
 
     /** The passive side of replication: see {@link ReplicationSink}. */

@@ -128,8 +128,13 @@ public final class ReplicationSink implements AutoCloseable {
             } else if (m instanceof SegmentDelete d) {
                 replica.delete(d.segment());
             } else if (m instanceof EpochChange e) {
-                replica.force(); // the epoch must not be durable ahead of the records before it
-                replica.epoch(e.epoch());
+                if (synced) {
+                    replica.force(); // the epoch must not be durable ahead of the records before it
+                    replica.epoch(e.epoch());
+                }
+                // during a resynchronisation the store takes the active's epoch only once it holds the whole copy
+                // (SyncComplete): a store cut off part-way must not claim an epoch whose records it lacks, or it
+                // could take over without them
             } else if (m instanceof SyncComplete c) {
                 // from here on this store is the active's journal: what it held before (perhaps a longer,
                 // abandoned history) no longer counts
@@ -138,6 +143,9 @@ public final class ReplicationSink implements AutoCloseable {
             }
         }
         replica.force();
+        if (completed != null && !synced) {
+            replica.epoch(completed.epoch());
+        }
         lastSequence = last;
         if (!synced && completed == null) {
             return; // nothing to acknowledge before the copy is complete: the store is not yet the active's

@@ -282,13 +282,29 @@ public final class ReplicationSource implements JournalTap {
      * be called on the journal's writer thread.
      */
     public void stop(boolean confirmPending) {
-        List<Waiter> pending;
+        IOException lost = new IOException("the passive server was lost before it confirmed the change");
+        for (CompletableFuture<Void> f : stopAndHandOver()) {
+            if (confirmPending) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(lost);
+            }
+        }
+    }
+
+    /**
+     * Stops replicating and returns the confirmations of the appends still waiting for the passive, uncompleted: the
+     * caller confirms them (once it may go on alone: its new epoch is recorded) or fails them. Must not be called on
+     * the journal's writer thread.
+     */
+    public List<CompletableFuture<Void>> stopAndHandOver() {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
         synchronized (lock) {
             if (mode == Mode.STOPPED) {
-                return;
+                return pending;
             }
             mode = Mode.STOPPED;
-            pending = new ArrayList<>(waiting);
+            waiting.forEach(w -> pending.add(w.future()));
             waiting.clear();
             held.clear();
         }
@@ -297,13 +313,6 @@ public final class ReplicationSource implements JournalTap {
         } catch (IOException e) {
             // the journal is closing: nothing more will be written through the tap
         }
-        IOException lost = new IOException("the passive server was lost before it confirmed the change");
-        for (Waiter w : pending) {
-            if (confirmPending) {
-                w.future().complete(null);
-            } else {
-                w.future().completeExceptionally(lost);
-            }
-        }
+        return pending;
     }
 }
