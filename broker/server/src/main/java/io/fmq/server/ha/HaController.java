@@ -298,10 +298,12 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 if (!lock.tryAcquire(d.raisedEpoch())) {
                     throw new java.io.IOException("the lock could not record epoch " + d.raisedEpoch());
                 }
+                // the lock has the epoch: from here a peer taking the lock knows this server went on; the store's
+                // EPOCH record is itself an append through the confirm gate
+                epochRecorded = true;
                 long epoch = store.beginEpoch(d.raisedEpoch());
                 lockView = new LockView(lockView.held(), Math.max(lockView.epoch(), epoch), lockView.releasedCleanly());
                 LOG.info("HA: epoch {} begins", epoch);
-                epochRecorded = true;
                 List<CompletableFuture<Void>> held = heldConfirmations;
                 heldConfirmations = List.of();
                 held.forEach(f -> f.complete(null));

@@ -127,8 +127,12 @@ final class SimStore implements HaStore {
     }
 
     @Override
-    public long beginEpoch(long atLeast) {
+    public long beginEpoch(long atLeast) throws IOException {
         openJournal();
+        if (gate != null && !gate.getAsBoolean()) {
+            // as the file journal: the EPOCH record is an append, refused when the confirm gate is closed
+            throw new NotAllowedToConfirmException("not allowed to confirm the epoch record");
+        }
         long next = Math.max(epoch + 1, atLeast);
         if (source != null) {
             source.forward(new ReplicationMessage.EpochChange(next));
