@@ -26,5 +26,7 @@ public enum HaAction {
     /** Stop sending or receiving replication. */
     STOP_REPLICATION,
     /** Send the current and previous state, repository position and confirmed position to the peer. */
-    BROADCAST_STATE
+    BROADCAST_STATE,
+    /** Switchover: wait for the passive to confirm every record written so far; report PEER_CONFIRMED. */
+    BEGIN_HANDOVER
 }

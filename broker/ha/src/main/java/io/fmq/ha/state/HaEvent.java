@@ -27,5 +27,9 @@ public enum HaEvent {
     /** Synchronisation moved forward (records transferred); restarts the MaxWaitTimeout bound. */
     SYNC_PROGRESS,
     /** Synchronisation finished: on the passive, it holds everything; on the active, the passive confirmed so. */
-    SYNC_COMPLETE
+    SYNC_COMPLETE,
+    /** An operator asked this server to hand the active role to its passive peer (JMX {@code switchover}). */
+    SWITCHOVER_REQUESTED,
+    /** During a switchover: the passive confirmed every record this server wrote before it stopped serving. */
+    PEER_CONFIRMED
 }

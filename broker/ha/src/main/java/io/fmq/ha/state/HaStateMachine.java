@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import static io.fmq.ha.state.HaAction.BEGIN_HANDOVER;
 import static io.fmq.ha.state.HaAction.BEGIN_SYNC_AS_SOURCE;
 import static io.fmq.ha.state.HaAction.BEGIN_SYNC_AS_TARGET;
 import static io.fmq.ha.state.HaAction.BROADCAST_STATE;
@@ -54,7 +55,14 @@ import static io.fmq.ha.state.HaStatus.NONE;
  * PASSIVE_SYNC / PASSIVE  active peer lost, then lock not obtained in time, peer serving
  *                         again, gw unreachable, or not eligible                        WAITING       [RELEASE_LOCK] BROADCAST
  * ACTIVE_SYNC/PASSIVE_SYNC synchronisation without progress for maxWaitTimeout          WAITING       (as for a step-down) BROADCAST
+ * ACTIVE                  SWITCHOVER_REQUESTED, peer linked and PASSIVE                 (ACTIVE,      STOP_CLIENT_ACCEPTOR BEGIN_HANDOVER
+ *                                                                                        handing over)
+ * ACTIVE, handing over    PEER_CONFIRMED, MaxWaitTimeout passed, or the passive gone    WAITING       RELEASE_LOCK STOP_REPLICATION BROADCAST
  * </pre>
+ * A switchover is an input like any other: the request stops the acceptor (the serving lease ends with it:
+ * {@link HaStatus#handoverUntil()}) and asks the controller to report when the passive has every record; the
+ * deadline is MaxWaitTimeout on the machine's own clock. In any other state the request is refused (no change).
+ * The release record it then writes lets the passive take over at once.
  * On losing its active peer a passive stops replication and asks for the lock at once; it keeps
  * its state while trying, which is why the last two passive rows start from the passive states.
  * The "any state" MaxWaitTimeout row of DESIGN §5 applies to the two synchronising states, the
@@ -155,7 +163,7 @@ public final class HaStateMachine {
             }
             HaTransitions.check(null, WAITING, HaEvent.START);
             HaStatus started = new HaStatus(true, WAITING, HaState.DEAD, now, NONE, now + passiveWaitNanos(),
-                    NONE, NONE, NONE, NONE, false);
+                    NONE, NONE, NONE, NONE, false, NONE);
             return new HaDecision(started, List.of(BROADCAST_STATE), 0, "process started");
         }
         if (in.event() == HaEvent.START) {
@@ -170,6 +178,12 @@ public final class HaStateMachine {
                         + " (process stalled?); re-checking before acting on the expired " + expired,
                         in.lock().held() ? List.of(VERIFY_LOCK) : List.of());
             }
+        }
+        if (in.event() == HaEvent.SWITCHOVER_REQUESTED && (step.status.state() != ACTIVE || !in.peer().linkUp()
+                || in.peer().current() != PASSIVE || step.status.handoverUntil() != NONE)) {
+            return step.stay("switchover refused: it needs this server ACTIVE and its peer PASSIVE; this server is "
+                    + step.status.state() + (step.status.handoverUntil() != NONE ? " (already handing over)" : "") + " and its peer "
+                    + (in.peer().linkUp() ? in.peer().current() : HaState.DEAD));
         }
         return switch (step.status.state()) {
             case WAITING -> waiting(step);
@@ -289,6 +303,22 @@ public final class HaStateMachine {
         }
         if (!in.gatewayReachable() || in.event() == HaEvent.GATEWAY_LOST) {
             return stepDown(step, "gateway unreachable: this server may be isolated");
+        }
+        if (s.handoverUntil() != NONE) {
+            String done = in.event() == HaEvent.PEER_CONFIRMED ? "the passive confirmed every record"
+                    : now - s.handoverUntil() >= 0 ? "MaxWaitTimeout passed before the passive confirmed every record"
+                    : !peer.linkUp() || peer.current() != PASSIVE ? "the passive is now " + (peer.linkUp() ? peer.current() : HaState.DEAD)
+                    : null;
+            if (done == null) {
+                return step.stay("switchover: waiting for the passive to confirm every record");
+            }
+            return step.go(WAITING, "switchover: " + done + "; handing the active role to the peer", 0,
+                    List.of(RELEASE_LOCK, STOP_REPLICATION, BROADCAST_STATE));
+        }
+        if (in.event() == HaEvent.SWITCHOVER_REQUESTED) {
+            step.status = s.withHandoverUntil(now + timings.maxWaitTimeout().toNanos());
+            return step.stay("switchover requested: stopped serving; the passive has up to "
+                    + timings.maxWaitTimeout().toMillis() + " ms (MaxWaitTimeout) to confirm every record", List.of(STOP_CLIENT_ACCEPTOR, BEGIN_HANDOVER));
         }
         if (now - s.acceptClientsUntil(timings) >= 0) {
             return stepDown(step, "lock not re-verified within " + millis(timings.servingLeaseNanos()) + " ms");

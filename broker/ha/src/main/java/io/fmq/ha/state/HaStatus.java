@@ -19,6 +19,8 @@ package io.fmq.ha.state;
  * @param syncDeadline       synchronising states: MaxWaitTimeout after entry or the last progress
  * @param peerJoined         since entering this state the peer was seen in the matching role
  *                           (serving, for a passive; passive, for an active), so its leaving it is a failure
+ * @param handoverUntil      ACTIVE during a switchover: the acceptor is stopped and the passive has until then
+ *                           (MaxWaitTimeout) to confirm every record before this server gives the role up
  */
 public record HaStatus(
         boolean started,
@@ -31,13 +33,14 @@ public record HaStatus(
         long lockVerifiedAt,
         long servingAllowedFrom,
         long syncDeadline,
-        boolean peerJoined) {
+        boolean peerJoined,
+        long handoverUntil) {
 
     public static final long NONE = Long.MIN_VALUE;
 
     /** The status before START. */
     public static final HaStatus NOT_STARTED =
-            new HaStatus(false, HaState.WAITING, HaState.DEAD, NONE, NONE, NONE, NONE, NONE, NONE, NONE, false);
+            new HaStatus(false, HaState.WAITING, HaState.DEAD, NONE, NONE, NONE, NONE, NONE, NONE, NONE, false, NONE);
 
     /** Whether this server may accept and confirm client work at {@code nowNanos}. */
     public boolean acceptsClientsAt(long nowNanos, HaTimings timings) {
@@ -51,7 +54,7 @@ public record HaStatus(
      * controller thread must not extend it). {@link #NONE} when not in a serving state.
      */
     public long acceptClientsUntil(HaTimings timings) {
-        if (!started || !state.acceptsClients() || lockVerifiedAt == NONE) {
+        if (!started || !state.acceptsClients() || lockVerifiedAt == NONE || handoverUntil != NONE) {
             return NONE;
         }
         return lockVerifiedAt + timings.servingLeaseNanos();
@@ -59,36 +62,41 @@ public record HaStatus(
 
     HaStatus enter(HaState next, long now) {
         return new HaStatus(true, next, state, now, lastTickAt, NONE, NONE, lockVerifiedAt, servingAllowedFrom,
-                NONE, false);
+                NONE, false, NONE);
     }
 
     HaStatus withLastTickAt(long at) {
         return new HaStatus(started, state, previous, enteredAt, at, peerWaitUntil, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil);
     }
 
     HaStatus withPeerWaitUntil(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, at, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil);
     }
 
     HaStatus withLockAttemptUntil(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, at,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil);
     }
 
     HaStatus withLock(long verifiedAt, long allowedFrom) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
-                verifiedAt, allowedFrom, syncDeadline, peerJoined);
+                verifiedAt, allowedFrom, syncDeadline, peerJoined, handoverUntil);
     }
 
     HaStatus withSyncDeadline(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, at, peerJoined);
+                lockVerifiedAt, servingAllowedFrom, at, peerJoined, handoverUntil);
+    }
+
+    HaStatus withHandoverUntil(long at) {
+        return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, at);
     }
 
     HaStatus withPeerJoined() {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, true);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, true, handoverUntil);
     }
 }

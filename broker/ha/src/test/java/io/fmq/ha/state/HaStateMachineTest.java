@@ -43,7 +43,7 @@ class HaStateMachineTest {
     private static HaStatus in(HaState state) {
         boolean syncing = state == ACTIVE_SYNC || state == PASSIVE_SYNC;
         return new HaStatus(true, state, WAITING, T0, T0, state == WAITING ? T0 + seconds(10) : NONE, NONE,
-                T0, T0 - seconds(100), syncing ? T0 + seconds(6) : NONE, state != WAITING);
+                T0, T0 - seconds(100), syncing ? T0 + seconds(6) : NONE, state != WAITING, NONE);
     }
 
     private static long seconds(long s) {
@@ -67,6 +67,53 @@ class HaStateMachineTest {
 
     @Nested
     class Rows {
+
+        @Test
+        void switchoverStopsServingThenHandsOverOnceThePassiveConfirmed() {
+            PeerView passive = peer(PASSIVE, OWN);
+            HaDecision asked = primary.next(inputs(in(ACTIVE), HaEvent.SWITCHOVER_REQUESTED, T0 + TICK, passive, HELD, true));
+
+            assertThat(asked.state()).isEqualTo(ACTIVE);
+            assertThat(asked.actions()).containsExactly(HaAction.STOP_CLIENT_ACCEPTOR, HaAction.BEGIN_HANDOVER);
+            assertThat(asked.status().handoverUntil()).isEqualTo(T0 + TICK + seconds(6));
+            assertThat(asked.status().acceptsClientsAt(T0 + TICK, TIMINGS)).as("the serving lease ends with the request").isFalse();
+
+            HaDecision waiting = primary.next(inputs(asked.status(), HaEvent.TICK, T0 + 2 * TICK, passive, HELD, true));
+            assertThat(waiting.state()).isEqualTo(ACTIVE);
+            assertThat(waiting.actions()).isEmpty();
+
+            HaDecision done = primary.next(inputs(waiting.status(), HaEvent.PEER_CONFIRMED, T0 + 3 * TICK, passive, HELD, true));
+            assertThat(done.state()).isEqualTo(WAITING);
+            assertThat(done.actions()).containsExactly(RELEASE_LOCK, STOP_REPLICATION, BROADCAST_STATE);
+            assertThat(done.cause()).contains("switchover: the passive confirmed every record");
+        }
+
+        @Test
+        void switchoverGivesUpWaitingAtMaxWaitTimeout() {
+            PeerView passive = peer(PASSIVE, OWN);
+            HaDecision asked = primary.next(inputs(in(ACTIVE), HaEvent.SWITCHOVER_REQUESTED, T0, passive, HELD, true));
+
+            HaDecision late = primary.next(inputs(asked.status(), HaEvent.TICK, T0 + seconds(6), passive, HELD, true));
+
+            assertThat(late.state()).isEqualTo(WAITING);
+            assertThat(late.actions()).containsExactly(RELEASE_LOCK, STOP_REPLICATION, BROADCAST_STATE);
+            assertThat(late.cause()).contains("MaxWaitTimeout");
+        }
+
+        @Test
+        void switchoverIsRefusedUnlessActiveWithAPassivePeer() {
+            HaDecision standalone = primary.next(inputs(in(STANDALONE), HaEvent.SWITCHOVER_REQUESTED, T0, PeerView.UNKNOWN, HELD, true));
+            HaDecision withSyncingPeer = primary.next(inputs(in(ACTIVE_SYNC), HaEvent.SWITCHOVER_REQUESTED, T0,
+                    peer(PASSIVE_SYNC, OWN), HELD, true));
+
+            for (HaDecision d : new HaDecision[] {standalone, withSyncingPeer}) {
+                assertThat(d.actions()).isEmpty();
+                assertThat(d.cause()).startsWith("switchover refused");
+                assertThat(d.status().handoverUntil()).isEqualTo(NONE);
+            }
+            assertThat(standalone.state()).isEqualTo(STANDALONE);
+            assertThat(withSyncingPeer.state()).isEqualTo(ACTIVE_SYNC);
+        }
 
         @Test
         void startEntersWaiting() {

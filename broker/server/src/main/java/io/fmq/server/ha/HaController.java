@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  *       the HA state: the machine's status, the peer view, the lock view, the gateway result, the current link, the
  *       peer's goodbye, and the replication state in {@link HaReplication}. Every input is posted to it as a task:
  *       link up and down and every frame from the HA channel (status and replication alike, each dropped unless it
- *       came on the current link), replication progress, ticks and the JMX {@code switchover}. Nothing on it waits
- *       for another thread (a switchover waits for the passive's confirmation as a future that posts its
- *       continuation back, with its deadline a timed task of the same executor).</li>
+ *       came on the current link), replication progress, ticks and the JMX {@code switchover} (an input of the
+ *       state machine, with MaxWaitTimeout as its deadline on the machine's clock). Nothing on it waits for
+ *       another thread.</li>
  *   <li>Readers on other threads (JMX, {@code server-status}) see one immutable {@link Snapshot}, published after
  *       every step, so they never mix two steps. Only the replication figures (backlog, resync bytes) are read
  *       live from {@link HaReplication}.</li>
@@ -143,6 +143,8 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     private volatile boolean epochRecorded = true;
     /** Confirmations of changes the lost passive never acknowledged, held until this server's new epoch is recorded. */
     private List<CompletableFuture<Void>> heldConfirmations = List.of();
+    /** The JMX caller's answer while a switchover it asked for runs. */
+    private CompletableFuture<String> switchoverResult;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Published by the controller thread after each step; read by anyone. */
     private volatile Snapshot snapshot = new Snapshot(HaState.WAITING, HaState.DEAD, HaState.DEAD, false, false, true,
@@ -265,6 +267,9 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 actionFailed(a, e);
             }
         }
+        if (switchoverResult != null && d.state() != HaState.ACTIVE) {
+            switchoverEnded(d);
+        }
         if (!heldConfirmations.isEmpty()) {
             // went on alone but its epoch could not be recorded: these changes were never confirmed
             failHeld();
@@ -340,6 +345,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 }
             }
             case BROADCAST_STATE -> broadcast();
+            case BEGIN_HANDOVER -> beginHandover();
         }
     }
 
@@ -598,14 +604,15 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     // ------------------------------------------------------------------------------------- switchover
 
     /**
-     * Hands the active role to the in-sync passive peer without losing or duplicating a message: this server stops
-     * serving (its clients fail over), waits until the passive has confirmed every record (at most MaxWaitTimeout),
-     * then gives the lock up with a release record and steps down to WAITING. The passive, seeing its active peer
-     * stop serving with the lock free, takes over without waiting; this server then joins it as passive.
+     * Hands the active role to the in-sync passive peer without losing or duplicating a message. The request is an
+     * input of the state machine ({@link HaEvent#SWITCHOVER_REQUESTED}): in ACTIVE with a PASSIVE peer this server
+     * stops serving (its clients fail over) and the passive has until MaxWaitTimeout to confirm every record
+     * ({@link HaEvent#PEER_CONFIRMED}); then it gives the lock up with a release record and steps down to WAITING.
+     * The passive, seeing its active peer stop serving with the lock free, takes over without waiting; this server
+     * then joins it as passive. In any other state the machine refuses the request.
      *
-     * <p>Runs on the controller thread without blocking it: the wait for the passive's confirmation is a future
-     * whose completion (or the deadline) posts the rest back to the controller thread. The caller (a JMX thread)
-     * waits for the returned future, bounded.
+     * <p>Nothing waits on the controller thread; the future completes when the machine left ACTIVE (or refused). The
+     * caller (a JMX thread) waits for it, bounded.
      */
     public CompletableFuture<String> switchoverAsync() {
         CompletableFuture<String> result = new CompletableFuture<>();
@@ -614,43 +621,46 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             return result;
         }
         onThread(() -> {
-            if (status.state() != HaState.ACTIVE || link == null || peer.current() != HaState.PASSIVE || !replication.streaming()) {
-                result.complete("Refused: a switchover needs this server ACTIVE and its peer PASSIVE; this server is "
-                        + status.state() + " and its peer " + (peer.linkUp() ? peer.current() : HaState.DEAD) + ".");
+            if (switchoverResult != null) {
+                result.complete("Refused: a switchover is already in progress.");
                 return;
             }
-            stopServing();
-            long last = store.position().sequence();
-            HaChannel.Link switchingLink = link;
-            CompletableFuture<Void> confirmed = replication.confirmedUpTo(last);
-            thread.schedule(() -> confirmed.completeExceptionally(new java.util.concurrent.TimeoutException(
-                    "MaxWaitTimeout passed")), machine.timings().maxWaitTimeout().toNanos());
-            confirmed.whenComplete((v, e) -> onThread(() -> finishSwitchover(result, switchingLink, e)));
+            switchoverResult = result;
+            handle(HaEvent.SWITCHOVER_REQUESTED);
+            if (switchoverResult == result && status.handoverUntil() == HaStatus.NONE) {
+                switchoverResult = null;
+                result.complete("Refused: a switchover needs this server ACTIVE and its peer PASSIVE; this server is "
+                        + status.state() + " and its peer " + (peer.linkUp() ? peer.current() : HaState.DEAD) + ".");
+            }
         });
         return result;
     }
 
-    /** Controller thread: the passive confirmed everything (or the deadline passed): give the role up. */
-    private void finishSwitchover(CompletableFuture<String> result, HaChannel.Link switchingLink, Throwable failure) {
-        if (result.isDone()) {
-            return;
-        }
-        if (failure != null) {
-            LOG.warn("HA: the passive did not confirm the last records within MaxWaitTimeout: {}", failure.toString());
-        }
-        if (status.state() != HaState.ACTIVE || link != switchingLink) {
-            result.complete("Switchover interrupted: this server is now " + status.state() + " (" + lastCause + ").");
+    /** Controller thread: the passive is to confirm everything written so far; the machine hears when it has. */
+    private void beginHandover() {
+        long last = store.position().sequence();
+        replication.confirmedUpTo(last).whenComplete((v, e) -> {
+            if (e == null) {
+                submit(HaEvent.PEER_CONFIRMED);
+            }
+        });
+    }
+
+    /** Controller thread, after a step that left ACTIVE while a switchover was asked for: tells the caller. */
+    private void switchoverEnded(HaDecision d) {
+        CompletableFuture<String> result = switchoverResult;
+        switchoverResult = null;
+        if (!d.cause().contains("switchover:")) {
+            result.complete("Switchover interrupted: this server is now " + d.state() + " (" + d.cause() + ").");
             return;
         }
         long backlog = replication.backlog().records();
         if (backlog > 0) {
             LOG.warn("HA: switchover goes on with {} record(s) the passive has not confirmed", backlog);
         }
-        releaseLock();
         console.state("Switchover: " + identity.role() + " Server hands the active role to its peer");
         result.complete("Switchover done: this server stopped serving at sequence " + store.position().sequence()
                 + " with the passive in sync, and steps down; the peer takes over and this server rejoins as passive.");
-        handle(HaEvent.LOCK_LOST);
     }
 
     /** {@link #switchoverAsync()} for the JMX operation: waits for its outcome (on the caller's thread, bounded). */
