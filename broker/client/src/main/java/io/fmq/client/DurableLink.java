@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 
 /**
  * The durable part of a connection: finds a server that accepts clients, notices the loss of the link, looks
- * for a server again (attempts scheduled on its event loop as {@link ReconnectPlan} says), re-creates the
+ * for a server again (attempts scheduled on its event loop as the pure {@link ReconnectMachine} decides), re-creates the
  * connection's sessions and consumers there, and keeps what is sent meanwhile in the outboxes until it can send it.
  *
  * <p>States: {@code RESTORING} (a channel is up; sessions are re-created and the outboxes sent, in order)
@@ -45,7 +45,6 @@ final class DurableLink {
     static final int OUTBOX_SESSION = Integer.MAX_VALUE;
     private static final int DRAIN_BATCH = 256;
 
-    enum State { RESTORING, ONLINE, DISCONNECTED, FAILED, CLOSED }
 
     record Server(String host, int port) {
         @Override
@@ -76,10 +75,8 @@ final class DurableLink {
     private final AtomicLong inflightCounter = new AtomicLong();
     /** Unconfirmed sends of a lost channel, waiting to be written to the outboxes (before anything newer). Lock held. */
     private final List<InFlight> toMove = new ArrayList<>();
-    private State state = State.RESTORING;
-    private int serverIndex;
-    private int attempt;
-    private long outageStartNanos;
+    /** The link's state and the reconnect decisions (pure; called under {@link #lock}). */
+    private final ReconnectMachine machine;
     private JMSException lastFailure;
     private volatile ConnectionEventListener events;
 
@@ -88,6 +85,7 @@ final class DurableLink {
         this.connection = connection;
         this.servers = List.copyOf(servers);
         this.plan = plan;
+        this.machine = new ReconnectMachine(plan, this.servers.size());
         this.user = user;
         this.password = password;
         this.heartbeatMillis = heartbeatMillis;
@@ -125,7 +123,9 @@ final class DurableLink {
             Server s = servers.get(i);
             try {
                 ClientChannel ch = connect(s, clientId);
-                serverIndex = i;
+                synchronized (lock) {
+                    machine.firstConnected(i);
+                }
                 return ch;
             } catch (JMSSecurityException e) {
                 close();
@@ -162,7 +162,11 @@ final class DurableLink {
     /** Sends what earlier runs left in the outbox, then goes online (on the recovery thread). */
     void start() {
         ClientChannel ch = connection.channel;
-        recovery.execute(() -> restore(ch, serverIndex, false));
+        int index;
+        synchronized (lock) {
+            index = machine.serverIndex();
+        }
+        recovery.execute(() -> restore(ch, index, false));
     }
 
     // ----------------------------------------------------------------------------------- sending
@@ -175,7 +179,7 @@ final class DurableLink {
     CompletableFuture<Void> send(int sessionId, WireMessage m) throws JMSException {
         synchronized (lock) {
             checkUsable();
-            if (state != State.ONLINE) {
+            if (machine.state() != ReconnectMachine.State.ONLINE) {
                 flushMoves();
                 outboxFor(m).add(m, false);
                 return CompletableFuture.completedFuture(null);
@@ -226,10 +230,10 @@ final class DurableLink {
     }
 
     private void checkUsable() throws IllegalStateException {
-        if (state == State.CLOSED) {
+        if (machine.state() == ReconnectMachine.State.CLOSED) {
             throw new IllegalStateException("the connection is closed");
         }
-        if (state == State.FAILED) {
+        if (machine.state() == ReconnectMachine.State.FAILED) {
             throw new IllegalStateException("the connection failed: no server could be reached within the reconnect timeout ("
                     + plan.timeout() + ")" + (lastFailure == null ? "" : "; last problem: " + lastFailure.getMessage()));
         }
@@ -237,7 +241,7 @@ final class DurableLink {
 
     boolean isOnline() {
         synchronized (lock) {
-            return state == State.ONLINE;
+            return machine.state() == ReconnectMachine.State.ONLINE;
         }
     }
 
@@ -245,7 +249,7 @@ final class DurableLink {
     void awaitOnline() throws JMSException {
         long deadline = System.nanoTime() + plan.timeout().toNanos();
         synchronized (lock) {
-            while (state != State.ONLINE) {
+            while (machine.state() != ReconnectMachine.State.ONLINE) {
                 checkUsable();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -267,20 +271,15 @@ final class DurableLink {
     private void channelLost(ClientChannel ch, JMSException cause) {
         Server lost;
         synchronized (lock) {
-            if (ch != connection.channel || (state != State.ONLINE && state != State.RESTORING)) {
+            if (ch != connection.channel || !machine.lost(System.nanoTime())) {
                 return;
             }
-            if (outageStartNanos == 0) {
-                outageStartNanos = System.nanoTime();
-            }
-            state = State.DISCONNECTED;
-            attempt = 0;
             lastFailure = cause;
             for (Map.Entry<Long, InFlight> e : inflight.entrySet()) {
                 toMove.add(e.getValue());
             }
             inflight.clear();
-            lost = servers.get(serverIndex);
+            lost = servers.get(machine.serverIndex());
         }
         LOG.info("FMQ connection to " + lost + " lost (" + cause.getMessage() + "); looking for a server among " + servers);
         recovery.execute(() -> {
@@ -301,37 +300,31 @@ final class DurableLink {
     }
 
     private void scheduleNextAttempt() {
-        int a;
-        long delay;
+        ReconnectMachine.Next next;
         synchronized (lock) {
-            if (state != State.DISCONNECTED) {
-                return;
-            }
-            long remainingMillis = plan.remainingMillis(System.nanoTime() - outageStartNanos);
-            if (remainingMillis <= 0) {
+            next = machine.next(System.nanoTime());
+            if (next.kind() == ReconnectMachine.Next.Kind.GIVE_UP) {
                 giveUp();
                 return;
             }
-            a = attempt++;
-            delay = Math.min(plan.delayMillis(a), remainingMillis); // the last attempt comes right at the timeout
-            
+        }
+        if (next.kind() != ReconnectMachine.Next.Kind.ATTEMPT) {
+            return;
         }
         try {
-            group.schedule(() -> tryServer(a), delay, TimeUnit.MILLISECONDS);
+            group.schedule(() -> tryServer(next.serverIndex()), next.delayMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing
         }
     }
 
     /** One attempt (event loop): connect without waiting; the outcome schedules the next step. */
-    private void tryServer(int a) {
-        int index;
+    private void tryServer(int index) {
         String clientId;
         synchronized (lock) {
-            if (state != State.DISCONNECTED) {
+            if (!machine.attemptWanted()) {
                 return;
             }
-            index = ReconnectPlan.serverFor(a, serverIndex, servers.size());
             clientId = connection.clientIdForHandshake();
         }
         Server s = servers.get(index);
@@ -354,7 +347,6 @@ final class DurableLink {
 
     /** The reconnect timeout ran out (lock held): the connection fails and the application's ExceptionListener hears it. */
     private void giveUp() {
-        state = State.FAILED;
         lock.notifyAll();
         JMSException failure = new JMSException("The FMQ connection was lost and no server of " + servers + " accepted it again within "
                 + plan.timeout() + (lastFailure == null ? "" : "; last problem: " + lastFailure.getMessage()));
@@ -370,15 +362,15 @@ final class DurableLink {
         int from;
         synchronized (lock) {
             if (reconnect) {
-                if (state != State.DISCONNECTED) {
+                if (!machine.connected(index)) {
                     ch.abandon();
                     return;
                 }
-                state = State.RESTORING;
                 connection.channel = ch;
+                from = machine.previousIndex();
+            } else {
+                from = index;
             }
-            from = serverIndex;
-            serverIndex = index;
         }
         try {
             ch.request(rid -> new Frame.SessionOpen(rid, OUTBOX_SESSION, false, Session.AUTO_ACKNOWLEDGE), connectTimeoutMillis);
@@ -389,11 +381,7 @@ final class DurableLink {
         } catch (JMSException e) {
             boolean again = false;
             synchronized (lock) {
-                if (state == State.RESTORING && connection.channel == ch) {
-                    state = State.DISCONNECTED;
-                    if (outageStartNanos == 0) {
-                        outageStartNanos = System.nanoTime();
-                    }
+                if (connection.channel == ch && machine.restoreFailed(System.nanoTime())) {
                     lastFailure = e;
                     again = true;
                 }
@@ -429,14 +417,13 @@ final class DurableLink {
             Outbox box;
             List<Outbox.Entry> batch;
             synchronized (lock) {
-                if (state != State.RESTORING || connection.channel != ch) {
+                if (machine.state() != ReconnectMachine.State.RESTORING || connection.channel != ch) {
                     throw new JMSException("the link was lost while the outbox was being sent");
                 }
                 flushMoves();
                 box = !persistentOutbox.isEmpty() ? persistentOutbox : !memoryOutbox.isEmpty() ? memoryOutbox : null;
                 if (box == null) {
-                    state = State.ONLINE;
-                    outageStartNanos = 0;
+                    machine.online();
                     lastFailure = null;
                     lock.notifyAll();
                     return;
@@ -482,10 +469,9 @@ final class DurableLink {
 
     void close() {
         synchronized (lock) {
-            if (state == State.CLOSED) {
+            if (!machine.close()) {
                 return;
             }
-            state = State.CLOSED;
             flushMoves();
             lock.notifyAll();
             persistentOutbox.close();
