@@ -38,7 +38,8 @@ import static io.fmq.ha.state.HaStatus.NONE;
  * (start)                 START                                                         WAITING       BROADCAST
  * WAITING                 link up, peer serving                                         PASSIVE_SYNC  [RELEASE_LOCK] BEGIN_SYNC_AS_TARGET BROADCAST
  * WAITING                 link up, peer WAITING/PASSIVE_SYNC, own repository newer
- *                         (tie: primary), lock held and usable (see below), gw ok       ACTIVE_SYNC   RAISE_EPOCH START_CLIENT_ACCEPTOR BEGIN_SYNC_AS_SOURCE BROADCAST
+ *                         (tie: primary), lock held and usable (see below), lock's
+ *                         epoch not newer than this store's, gw ok                      ACTIVE_SYNC   RAISE_EPOCH START_CLIENT_ACCEPTOR BEGIN_SYNC_AS_SOURCE BROADCAST
  * WAITING                 link up, peer WAITING, peer's repository newer                PASSIVE_SYNC  [RELEASE_LOCK] BEGIN_SYNC_AS_TARGET BROADCAST
  * WAITING                 no link for passiveLockAcquisitionInterval, lock held and
  *                         usable, eligible (below), gw ok                               STANDALONE    RAISE_EPOCH START_CLIENT_ACCEPTOR BROADCAST
@@ -367,6 +368,14 @@ public final class HaStateMachine {
         boolean tick = in.event() == HaEvent.TICK;
         // ticks retry; a change on the link is worth an attempt at once (never a failed attempt: that would loop)
         boolean attempt = tick || in.event() == HaEvent.LINK_UP || in.event() == HaEvent.PEER_STATE_CHANGED;
+        if (!needsEligibility && in.lock().epoch() > in.ownPosition().epoch()) {
+            // winning against the linked peer's last broadcast is not enough when the lock shows a later epoch than
+            // this store's: someone served since, and the peer's view here is older than its store (its newer
+            // broadcast is on the way). Serving now could lose what that epoch confirmed.
+            return step.stay(why + ", but the lock records epoch " + in.lock().epoch() + ", newer than this store's epoch "
+                    + in.ownPosition().epoch() + "; waiting for the peer's current position",
+                    in.lock().held() ? List.of(RELEASE_LOCK) : List.of());
+        }
         if (!in.lock().held()) {
             return step.stay(why + "; trying for the lock", attempt ? List.of(TRY_ACQUIRE_LOCK) : List.of());
         }
@@ -385,7 +394,8 @@ public final class HaStateMachine {
             return step.stay(why + "; holding the lock, waiting " + millis(s.servingAllowedFrom() - now)
                     + " ms more until any previous holder's serving lease has run out");
         }
-        if (now - s.lockVerifiedAt() >= timings.activeLockReAcquisitionInterval().toNanos()) {
+        // NONE: held, but this step came before the acquisition's own event (no proof yet); never compare with NONE
+        if (s.lockVerifiedAt() == NONE || now - s.lockVerifiedAt() >= timings.activeLockReAcquisitionInterval().toNanos()) {
             return step.stay(why + "; re-verifying the lock before serving", List.of(VERIFY_LOCK));
         }
         long epoch = newEpoch(in);

@@ -89,6 +89,17 @@ class HaStateMachineTest {
         }
 
         @Test
+        void winningAgainstAStalePeerViewIsNotEnoughWhenTheLockShowsALaterEpoch() {
+            // the peer's last broadcast says 3/10, but the lock says epoch 4 was served since: the peer's view is stale
+            PeerView stale = peer(WAITING, new RepositoryPosition(3, 10));
+            HaDecision d = primary.next(inputs(in(WAITING), HaEvent.LOCK_ACQUIRED, T0, stale, new LockView(true, 4, true), true));
+
+            assertThat(d.state()).isEqualTo(WAITING);
+            assertThat(d.actions()).containsExactly(RELEASE_LOCK);
+            assertThat(d.cause()).contains("the lock records epoch 4, newer than this store's epoch 3");
+        }
+
+        @Test
         void switchoverGivesUpWaitingAtMaxWaitTimeout() {
             PeerView passive = peer(PASSIVE, OWN);
             HaDecision asked = primary.next(inputs(in(ACTIVE), HaEvent.SWITCHOVER_REQUESTED, T0, passive, HELD, true));

@@ -525,6 +525,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 return;
             }
             link = newLink;
+            replication.linkChanged();
             if (!hello.name().equals(peerName)) {
                 peerGoodbyeEpoch = -1;
             }
@@ -533,6 +534,9 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             updatePeer(HaState.valueOf(hello.state()), HaState.valueOf(hello.previous()), hello.epoch(), hello.sequence(),
                     hello.complete());
             handle(HaEvent.LINK_UP);
+            // the HELLO was made on the channel's thread and may predate a step this thread took since (whose
+            // broadcast had no link to go to): the peer hears the current state now
+            broadcast();
         });
     }
 
@@ -581,6 +585,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 return;
             }
             link = null;
+            replication.linkChanged();
             HaState old = peer.current();
             peer = peer.withLink(false);
             LOG.warn("HA link {} lost: {}", lost, detail);

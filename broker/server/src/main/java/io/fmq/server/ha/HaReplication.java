@@ -155,6 +155,15 @@ final class HaReplication {
         return pending;
     }
 
+    /**
+     * The link changed (a new one came up, or the current one ended): a sync request the peer sent on the old link
+     * is forgotten. Answering it on a new link would stream a copy to a peer that is not (yet) following, whose
+     * SyncComplete it could then take for the answer to its next request. Controller thread.
+     */
+    void linkChanged() {
+        pendingSyncRequest = null;
+    }
+
     /** A replication frame from the peer on the current link (controller thread). */
     void received(ReplicationMessage m) {
         if (m instanceof ReplicationMessage.Ack ack) {

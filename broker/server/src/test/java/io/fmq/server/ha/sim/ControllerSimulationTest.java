@@ -42,6 +42,7 @@ class ControllerSimulationTest {
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong epochs = new AtomicLong();
         AtomicLong convergences = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         Set<String> states = java.util.Collections.synchronizedSet(new TreeSet<>());
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -50,8 +51,14 @@ class ControllerSimulationTest {
             for (int t = 0; t < threads; t++) {
                 int first = t + 1;
                 parts.add(pool.submit(() -> {
-                    for (long seed = first; seed <= SEEDS; seed += threads) {
-                        PairWorld w = run(seed, null);
+                    for (long seed = first; seed <= SEEDS && !failed.get(); seed += threads) {
+                        PairWorld w;
+                        try {
+                            w = run(seed, null);
+                        } catch (AssertionError e) {
+                            failed.set(true);
+                            throw e;
+                        }
                         acknowledged.addAndGet(w.acknowledged());
                         epochs.addAndGet(w.maxEpoch());
                         convergences.addAndGet(w.convergences());

@@ -49,6 +49,7 @@ final class PairWorld implements SimNetwork.Env {
 
     private final Random random;
     private final HaTimings timings;
+    private final boolean localLock;
     private final long lockLeaseNanos;
     private final HaController.TakeoverRule takeoverRule;
     private final InMemoryLockFile lockFile = new InMemoryLockFile("sim.lck");
@@ -88,6 +89,8 @@ final class PairWorld implements SimNetwork.Env {
         long[] leases = {500_000_000L, 3_000_000_000L, 8_000_000_000L};
         this.lockLeaseNanos = leases[random.nextInt(leases.length)];
         this.timings = TIMINGS.get(random.nextInt(TIMINGS.size()));
+        // a third of the seeds: the lock file on a local disk (the shipped pair), with no lease and no path to cut
+        this.localLock = random.nextInt(3) == 0;
         this.network = new SimNetwork(this, random);
         nodes[0] = new SimNode(this, 0);
         nodes[1] = new SimNode(this, 1);
@@ -128,6 +131,10 @@ final class PairWorld implements SimNetwork.Env {
 
     SimNetwork network() {
         return network;
+    }
+
+    boolean localLock() {
+        return localLock;
     }
 
     boolean lockCut(int node) {
@@ -298,7 +305,9 @@ final class PairWorld implements SimNetwork.Env {
         } else if (roll < 70) {
             gatewayCut[n.index] = !gatewayCut[n.index];
         } else if (roll < 74) {
-            toggleLockCut(n.index);
+            if (!localLock) {
+                toggleLockCut(n.index);
+            }
         } else if (roll < 77) {
             kill(n);
         } else if (roll < 81) {
@@ -443,9 +452,10 @@ final class PairWorld implements SimNetwork.Env {
     }
 
     String describe() {
-        return String.format("t=%d ms, ping %d ms, link %s%s, lock %s (lease %d ms, cut %s/%s), gateway cut %s/%s, %s, %s", now / 1_000_000, timings.pingInterval().toMillis(),
+        return String.format("t=%d ms, ping %d ms, link %s%s, lock %s (%s, lease %d ms, cut %s/%s), gateway cut %s/%s, %s, %s", now / 1_000_000, timings.pingInterval().toMillis(),
                 network.linkUp() ? "up" : "down", network.cut() ? " (partitioned)" : "",
-                lockFile.currentHolder().map(LockHolder::toString).orElse("free"), lockLeaseNanos / 1_000_000,
+                lockFile.currentHolder().map(LockHolder::toString).orElse("free"), localLock ? "local disk" : "network",
+                lockLeaseNanos / 1_000_000,
                 lockCut[0], lockCut[1], gatewayCut[0], gatewayCut[1], nodes[0], nodes[1]);
     }
 }

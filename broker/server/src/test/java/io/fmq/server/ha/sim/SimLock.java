@@ -14,17 +14,21 @@ import java.util.function.BooleanSupplier;
  * cut, every call that must reach the file fails (acquisitions and reads throw, a verification proves nothing) and a
  * release does not arrive: the client retries it once the path is back ({@link #pathRestored}). The file server
  * revokes a holder whose client it has not heard from for its lease (the simulator does that, as an NFSv4 lease
- * expires). A verification that fails on a reachable file means the lock was lost.
+ * expires). A verification that fails on a reachable file means the lock was lost. A local lock (some seeds) is
+ * the shipped pair's case: never cut off, never revoked from a living holder, so acquiring it is a takeover proof.
  */
 final class SimLock implements HaLock {
     private final InMemoryHaLock inner;
     private final BooleanSupplier cut;
+    private final boolean local;
     private Instant pendingRelease;
     private boolean pendingPlainRelease;
 
-    SimLock(InMemoryHaLock inner, BooleanSupplier cut) {
+    /** {@code local}: a POSIX lock on a local disk (never cut off, no lease; freed when its process ends). */
+    SimLock(InMemoryHaLock inner, BooleanSupplier cut, boolean local) {
         this.inner = inner;
         this.cut = cut;
+        this.local = local;
     }
 
     private void reach() {
@@ -90,7 +94,7 @@ final class SimLock implements HaLock {
 
     @Override
     public boolean acquisitionProvesHolderGone() {
-        return false;
+        return local;
     }
 
     @Override

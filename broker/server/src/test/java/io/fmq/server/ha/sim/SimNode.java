@@ -43,7 +43,7 @@ final class SimNode {
         pid++;
         executor = new SimExecutor(world::now);
         lock = new SimLock(new InMemoryHaLock(world.lockFile(), new LockOwner(name, "host-" + name, pid), world.clock()),
-                () -> world.lockCut(index));
+                () -> world.lockCut(index), world.localLock());
         serving = false;
         HaController.ServingRole role = new HaController.ServingRole() {
             @Override
