@@ -5,8 +5,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HA controller's one thread: runs the tasks posted to it one at a time, in the order they were posted, and
- * timed tasks once their delay has passed on the controller's ticker. In a server it is a real thread
+ * The HA controller's one thread: runs the tasks posted to it one at a time, in the order they were posted, and a
+ * periodic task (the tick) on the controller's ticker. In a server it is a real thread
  * ({@link #newThread}); in the pair simulation a manual queue that the simulator runs, so a whole pair is
  * deterministic for a seed.
  */
@@ -14,9 +14,6 @@ public interface HaExecutor {
 
     /** Runs {@code task} after the tasks posted before it. Ignored once {@link #shutdown()} was called. */
     void execute(Runnable task);
-
-    /** Runs {@code task} once, {@code delayNanos} from now. */
-    void schedule(Runnable task, long delayNanos);
 
     /** Runs {@code task} every {@code periodNanos}, the first time one period from now. */
     void scheduleAtFixedRate(Runnable task, long periodNanos);
@@ -42,17 +39,6 @@ public interface HaExecutor {
                 if (!executor.isShutdown()) {
                     try {
                         executor.execute(task);
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        // shut down meanwhile
-                    }
-                }
-            }
-
-            @Override
-            public void schedule(Runnable task, long delayNanos) {
-                if (!executor.isShutdown()) {
-                    try {
-                        executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
                     } catch (java.util.concurrent.RejectedExecutionException e) {
                         // shut down meanwhile
                     }

@@ -237,4 +237,36 @@ class ReplicationTest {
         assertThat(refused).isCompletedExceptionally();
         second.holdAcks.set(false);
     }
+
+    @Test
+    void aPassiveTakesTheActivesEpochOnlyOnceTheCopyIsComplete() throws Exception {
+        FileJournal active = journal("active");
+        active.beginEpoch(5);
+        appendAll(active, "m", 3);
+        Path passiveDir = dir.resolve("passive");
+        ReplicationSink.Listener quiet = new ReplicationSink.Listener() {
+            @Override
+            public void acknowledge(ReplicationMessage.Ack ack) {
+            }
+
+            @Override
+            public void synced(long lastSequence, long epoch) {
+            }
+
+            @Override
+            public void failed(IOException cause) {
+            }
+        };
+        // a copy cut off after its first message (the passive dies): closing applies what was queued
+        ReplicationSink cut = ReplicationSink.open(passiveDir, 0, quiet);
+        cut.accept(new ReplicationMessage.EpochChange(active.epoch()));
+        cut.close();
+        ReplicationSink reopened = ReplicationSink.open(passiveDir, 0, quiet);
+        toClose.add(reopened);
+        assertThat(reopened.epoch()).as("a half-copied store must not claim the active's epoch").isZero();
+
+        Pair pair = new Pair(active, dir.resolve("passive2"), 0).start();
+        pair.awaitInSync();
+        assertThat(pair.sink.epoch()).isEqualTo(active.epoch());
+    }
 }

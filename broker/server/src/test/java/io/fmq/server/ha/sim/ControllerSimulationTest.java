@@ -129,8 +129,8 @@ class ControllerSimulationTest {
         } catch (AssertionError | RuntimeException e) {
             List<String> lines = SimLog.lines();
             String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - Integer.getInteger("fmq.sim.tail", 80)), lines.size()));
-            throw new AssertionError("seed " + seed + " failed at step " + step + ": " + e.getMessage() + "\n  replay: mvn -pl broker/server test "
-                    + "-Dtest=ControllerSimulationTest#replay -Dfmq.sim.seed=" + seed + "\n  " + w.describe() + "\n" + tail, e);
+            throw new AssertionError("seed " + seed + " failed at step " + step + ": " + e.getMessage() + "\n  replay: mvn -pl broker/server -am test "
+                    + "-Dsurefire.failIfNoSpecifiedTests=false -Dtest=ControllerSimulationTest#replay -Dfmq.sim.seed=" + seed + "\n  " + w.describe() + "\n" + tail, e);
         }
         return w;
     }

@@ -34,13 +34,6 @@ final class SimExecutor implements HaExecutor {
     }
 
     @Override
-    public void schedule(Runnable task, long delayNanos) {
-        if (!shutdown) {
-            timers.add(new Timed(now.getAsLong() + delayNanos, order++, task, 0));
-        }
-    }
-
-    @Override
     public void scheduleAtFixedRate(Runnable task, long periodNanos) {
         if (!shutdown) {
             timers.add(new Timed(now.getAsLong() + periodNanos, order++, task, periodNanos));
