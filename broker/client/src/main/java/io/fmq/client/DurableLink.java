@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * the recovery thread ({@code fmq-recovery}) does what may block (re-creating sessions, writing and sending
  * the outboxes, calling the listeners). {@link #lock} guards the state, the outboxes and the moves.
  */
-final class DurableLink {
+final class DurableLink implements ServerLink {
     private static final Logger LOG = Logger.getLogger(DurableLink.class.getName());
     /** The session the outboxes are sent on (session ids the application gets count up from 1). */
     static final int OUTBOX_SESSION = Integer.MAX_VALUE;
@@ -77,6 +77,8 @@ final class DurableLink {
     private final List<InFlight> toMove = new ArrayList<>();
     /** The link's state and the reconnect decisions (pure; called under {@link #lock}). */
     private final ReconnectMachine machine;
+    /** Ids of messages the application acknowledged lately, so a redelivery after a failover is not handed over again. */
+    private final RecentIds acknowledged = new RecentIds(20_000);
     private JMSException lastFailure;
     private volatile ConnectionEventListener events;
 
@@ -107,7 +109,8 @@ final class DurableLink {
         };
     }
 
-    void setEvents(ConnectionEventListener listener) {
+    @Override
+    public void setEvents(ConnectionEventListener listener) {
         events = listener;
     }
 
@@ -117,7 +120,8 @@ final class DurableLink {
      * Tries every server once, in the order given, and returns the first channel that a server accepted; the
      * caller installs it and then calls {@link #start}. Blocks the application's thread, not the event loop.
      */
-    ClientChannel connectFirst(String clientId) throws JMSException {
+    @Override
+    public ClientChannel connectFirst(String clientId) throws JMSException {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < servers.size(); i++) {
             Server s = servers.get(i);
@@ -160,7 +164,8 @@ final class DurableLink {
     }
 
     /** Sends what earlier runs left in the outbox, then goes online (on the recovery thread). */
-    void start() {
+    @Override
+    public void start() {
         ClientChannel ch = connection.channel;
         int index;
         synchronized (lock) {
@@ -176,7 +181,8 @@ final class DurableLink {
      * server's confirmation (or its refusal); offline, or if the link breaks before the confirmation, the message
      * goes to the outbox and the future completes once it is there (on disk, for a persistent message).
      */
-    CompletableFuture<Void> send(int sessionId, WireMessage m) throws JMSException {
+    @Override
+    public CompletableFuture<Void> send(int sessionId, WireMessage m) throws JMSException {
         synchronized (lock) {
             checkUsable();
             if (machine.state() != ReconnectMachine.State.ONLINE) {
@@ -239,14 +245,31 @@ final class DurableLink {
         }
     }
 
-    boolean isOnline() {
+    @Override
+    public boolean repairs(ClientChannel ch) {
+        return ch.isBroken() || ch != connection.channel;
+    }
+
+    @Override
+    public void acknowledged(String messageId) {
+        acknowledged.add(messageId);
+    }
+
+    @Override
+    public boolean wasAcknowledged(String messageId) {
+        return acknowledged.contains(messageId);
+    }
+
+    @Override
+    public boolean isOnline() {
         synchronized (lock) {
             return machine.state() == ReconnectMachine.State.ONLINE;
         }
     }
 
     /** Waits (bounded by the reconnect timeout) until the link is online, for operations that need the server. */
-    void awaitOnline() throws JMSException {
+    @Override
+    public void awaitOnline() throws JMSException {
         long deadline = System.nanoTime() + plan.timeout().toNanos();
         synchronized (lock) {
             while (machine.state() != ReconnectMachine.State.ONLINE) {
@@ -460,14 +483,16 @@ final class DurableLink {
     }
 
     /** Messages waiting in the outboxes (persistent, non-persistent). */
-    int[] outboxCounts() {
+    @Override
+    public int[] outboxCounts() {
         synchronized (lock) {
             return new int[] {persistentOutbox.count() + (int) toMove.stream().filter(f -> f.message().persistent()).count(),
                 memoryOutbox.count()};
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         synchronized (lock) {
             if (!machine.close()) {
                 return;

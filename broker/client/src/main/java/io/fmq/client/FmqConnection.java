@@ -28,10 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FmqConnection implements QueueConnection, TopicConnection {
     /** The current link to the server; a durable connection replaces it after a reconnect. */
     volatile ClientChannel channel;
-    /** The durable part, or null for a plain connection. */
-    final DurableLink link;
-    /** Durable connections: ids of messages the application acknowledged lately, so a redelivery after a failover is not handed over again. */
-    final RecentIds acknowledged = new RecentIds(20_000);
+    /** How the server is reached: one channel for a plain connection, a reconnecting link for a durable one. */
+    final ServerLink link;
     final int prefetch;
     final long timeoutMillis;
     private final FmqConnectionFactory factory;
@@ -74,12 +72,11 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
             Outbox memory = new MemoryOutbox(factory.memoryOutboxMaxMessages(), factory.memoryOutboxMaxBytes());
             this.link = new DurableLink(this, factory.servers(), factory.reconnectPlan(), user, password, heartbeatMillis, connectTimeout,
                     persistent, memory, listener);
-            this.channel = link.connectFirst(clientId);
-            link.start();
         } else {
-            this.link = null;
-            this.channel = ClientChannel.connect(host, port, user, password, clientId, heartbeatMillis, connectTimeout, listener);
+            this.link = new PlainLink(this, host, port, user, password, heartbeatMillis, connectTimeout, listener);
         }
+        this.channel = link.connectFirst(clientId);
+        link.start();
         if (clientId != null) {
             used = true;
         }
@@ -111,20 +108,17 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
     /** An FMQ extension: hears when a durable connection loses its server and when it is back. */
     public void setConnectionEventListener(ConnectionEventListener listener) throws JMSException {
         checkOpen();
-        if (link == null) {
-            throw new IllegalStateException("connection events are for durable connections (FmqConnectionFactory.setDurableConnections(true))");
-        }
         link.setEvents(listener);
     }
 
     /** Whether this is a durable connection that has a server right now (always true for a plain open connection). */
     public boolean isOnline() {
-        return link == null ? !closed : link.isOnline();
+        return link.isOnline();
     }
 
     /** Durable connections: messages waiting in the outboxes, {@code [persistent, non-persistent]}. */
     public int[] outboxCounts() {
-        return link == null ? new int[2] : link.outboxCounts();
+        return link.outboxCounts();
     }
 
     /** The client id to present when (re)connecting. */
@@ -134,9 +128,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
 
     /** Durable: waits until the link is online (for operations that need the server). */
     void awaitOnline() throws JMSException {
-        if (link != null) {
-            link.awaitOnline();
-        }
+        link.awaitOnline();
     }
 
     /** Durable: the link broke; what was prefetched will come again from the server (recovery thread). */
@@ -217,10 +209,8 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
             startLock.notifyAll();
         }
         sessions.values().forEach(FmqSession::connectionClosed);
-        if (link != null) {
-            channel.abandon();
-            link.close();
-        }
+        channel.abandon();
+        link.close();
         if (l != null) {
             l.onException(cause);
         }
@@ -367,7 +357,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
     private void tellServer(int[] consumerIds, long[] lastConsumed) throws JMSException {
         boolean start = started;
         ClientChannel ch = channel;
-        if (link != null && ch.isBroken()) {
+        if (link.repairs(ch)) {
             return; // the durable link restores the state on its next channel (restoreOn); a channel being restored gets it here
         }
         try {
@@ -378,7 +368,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
                 }
             }), timeoutMillis);
         } catch (JMSException e) {
-            if (link == null || !ch.isBroken()) {
+            if (!link.repairs(ch)) {
                 throw e;
             }
             // the durable link broke meanwhile: the restored connection gets the current state
@@ -411,9 +401,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
             startLock.notifyAll();
         }
         channel.close();
-        if (link != null) {
-            link.close();
-        }
+        link.close();
     }
 
     boolean isClosed() {

@@ -56,8 +56,8 @@ public final class FmqMessageConsumer implements QueueReceiver, TopicSubscriber 
             return;
         }
         m.deliveryId = d.deliveryId();
-        if (d.message().redelivered() && !session.transacted && session.connection.link != null
-                && session.connection.acknowledged.contains(d.message().messageId())) {
+        if (d.message().redelivered() && !session.transacted
+                && session.connection.link.wasAcknowledged(d.message().messageId())) {
             // acknowledged before a failover, but the acknowledgement did not reach the store: confirm it again, quietly
             session.connection.channel.send(new Frame.Ack(0, session.id, d.deliveryId(), false));
             session.connection.channel.send(new Frame.Credit(0, id, 1));

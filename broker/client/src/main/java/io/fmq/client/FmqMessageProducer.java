@@ -315,51 +315,9 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
         message.setJMSMessageID(disableMessageId ? null : session.connection.newMessageId());
         FmqMessage m = message instanceof FmqMessage ? (FmqMessage) message : Foreign.copy(message);
         WireMessage wire = m.toWire(to.toDest());
-        DurableLink link = session.connection.link;
-        if (link != null) {
-            sendDurably(link, message, wire, mode, listener);
-            return;
-        }
-        if (session.transacted && listener == null) {
-            // no receipt: the server keeps the message with the transaction, and a send it refused makes the commit fail
-            session.connection.channel.send(new Frame.Send(0, session.id, wire));
-            return;
-        }
-        boolean wait = mode == DeliveryMode.PERSISTENT && !session.transacted && listener == null;
-        if (wait) {
-            session.connection.channel.request(rid -> new Frame.Send(rid, session.id, wire), session.connection.timeoutMillis);
-            return;
-        }
-        acquireWindow();
-        releaseWindowThenNotify(session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null),
-                message, listener);
-    }
-
-    /**
-     * A send on a durable connection. In a transaction: to the server while online; offline the transaction is
-     * lost (its commit will throw TransactionRolledBackException). Otherwise through the link: a synchronous
-     * persistent send returns once the server confirmed the message, or, when no server is reachable, once the
-     * message is in the on-disk outbox (the vendor's rule: durable locally is enough); other sends return at once.
-     */
-    private void sendDurably(DurableLink link, Message message, WireMessage wire, int mode, CompletionListener listener)
-            throws JMSException {
+        ServerLink link = session.connection.link;
         if (session.transacted) {
-            if (!link.isOnline()) {
-                session.transactedSendLost();
-                if (listener != null) {
-                    completed(expectCompletion(message, listener), new jakarta.jms.TransactionRolledBackException("the connection to "
-                            + "the server is down: this transaction will be rolled back"));
-                }
-                return;
-            }
-            session.transactedSendMade();
-            if (listener == null) {
-                session.connection.channel.send(new Frame.Send(0, session.id, wire));
-            } else {
-                AsyncSend pending = expectCompletion(message, listener);
-                session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null)
-                        .whenComplete((f, e) -> completed(pending, e));
-            }
+            sendInTransaction(link, message, wire, listener);
             return;
         }
         boolean wait = mode == DeliveryMode.PERSISTENT && listener == null;
@@ -376,11 +334,36 @@ public final class FmqMessageProducer implements QueueSender, TopicPublisher {
             throw e;
         }
         if (wait) {
-            // bounded: online the server answers within the request timeout; a loss moves the send to the outbox at once
+            // bounded: the server answers within the request timeout; a durable link that loses the channel moves the
+            // send to its outbox and completes it there
             ClientChannel.await(done, session.connection.timeoutMillis);
             return;
         }
         releaseWindowThenNotify(done, message, listener);
+    }
+
+    /**
+     * A send inside a transaction goes to the server's transaction while a server is there. A durable link that is
+     * offline has lost the transaction (its commit will throw TransactionRolledBackException): the send is not made.
+     * Without a completion listener there is no receipt: a send the server refused makes the commit fail.
+     */
+    private void sendInTransaction(ServerLink link, Message message, WireMessage wire, CompletionListener listener) throws JMSException {
+        if (!link.isOnline()) {
+            session.transactedSendLost();
+            if (listener != null) {
+                completed(expectCompletion(message, listener), new jakarta.jms.TransactionRolledBackException("the connection to "
+                        + "the server is down: this transaction will be rolled back"));
+            }
+            return;
+        }
+        session.transactedSendMade();
+        if (listener == null) {
+            session.connection.channel.send(new Frame.Send(0, session.id, wire));
+            return;
+        }
+        acquireWindow();
+        releaseWindowThenNotify(session.connection.channel.requestAsync(rid -> new Frame.Send(rid, session.id, wire), null),
+                message, listener);
     }
 
     /** Takes a place in the window of unconfirmed sends, waiting at most the request timeout. */

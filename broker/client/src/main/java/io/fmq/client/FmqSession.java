@@ -69,12 +69,12 @@ public class FmqSession implements QueueSession, TopicSession {
     /** The producer whose completion listener runs now on the delivery thread, or null. */
     volatile FmqMessageProducer completing;
     private volatile boolean closed;
-    /** Transacted, durable connection: the transaction did work since its last commit or rollback. */
+    /** Transacted: the transaction did work since its last commit or rollback. */
     private volatile boolean txDirty;
-    /** Transacted, durable connection: the link broke during the transaction, so the server forgot it; the commit must fail. */
+    /** Transacted: a link that repairs itself broke during the transaction, so the server forgot it; the commit must fail. */
     private volatile boolean txLost;
-    /** Durable connection, CLIENT_ACKNOWLEDGE: ids of the messages the next acknowledge() covers. */
-    private final List<String> unacknowledgedIds = new CopyOnWriteArrayList<>();
+    /** CLIENT_ACKNOWLEDGE or transacted: ids of the messages the next acknowledge() or commit covers (told to the link then). */
+    private final java.util.Queue<String> unacknowledgedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     FmqSession(FmqConnection connection, int id, boolean transacted, int acknowledgeMode, Domain domain) {
         this.connection = connection;
@@ -183,10 +183,6 @@ public class FmqSession implements QueueSession, TopicSession {
             throw new IllegalStateException("commit() on a session that is not transacted");
         }
         checkNotInCompletionListener("commit");
-        if (connection.link == null) {
-            connection.channel.request(rid -> new Frame.SessionCommand(rid, FrameType.COMMIT, id), connection.timeoutMillis);
-            return;
-        }
         if (txLost || !connection.link.isOnline()) {
             txLost = false;
             txDirty = false;
@@ -198,7 +194,7 @@ public class FmqSession implements QueueSession, TopicSession {
         try {
             ch.request(rid -> new Frame.SessionCommand(rid, FrameType.COMMIT, id), connection.timeoutMillis);
         } catch (JMSException e) {
-            if (ch.isBroken() || ch != connection.channel) {
+            if (connection.link.repairs(ch)) {
                 txLost = false;
                 txDirty = false;
                 unacknowledgedIds.clear();
@@ -211,7 +207,7 @@ public class FmqSession implements QueueSession, TopicSession {
             throw e;
         }
         txDirty = false;
-        unacknowledgedIds.forEach(connection.acknowledged::add);
+        unacknowledgedIds.forEach(connection.link::acknowledged);
         unacknowledgedIds.clear();
     }
 
@@ -278,10 +274,8 @@ public class FmqSession implements QueueSession, TopicSession {
         if (ids.length > 0) {
             connection.channel.request(rid -> new Frame.AckSet(rid, id, ids), connection.timeoutMillis);
         }
-        if (connection.link != null) {
-            unacknowledgedIds.forEach(connection.acknowledged::add);
-            unacknowledgedIds.clear();
-        }
+        unacknowledgedIds.forEach(connection.link::acknowledged);
+        unacknowledgedIds.clear();
     }
 
     /** Called when the application has received a message (receive returned it, or the listener got it). */
@@ -289,21 +283,17 @@ public class FmqSession implements QueueSession, TopicSession {
         if (acknowledgeMode == Session.CLIENT_ACKNOWLEDGE) {
             m.session = this;
             consumedIds.add(m.deliveryId);
-            if (connection.link != null) {
-                unacknowledgedIds.add(m.messageId);
-            }
+            unacknowledgedIds.add(m.messageId);
             return;
         }
         // AUTO, DUPS_OK and transacted sessions tell the server at once; a transacted session's acknowledgements
         // take effect at commit
         connection.channel.send(new Frame.Ack(0, id, m.deliveryId, false));
-        if (connection.link != null) {
-            if (transacted) {
-                txDirty = true;
-                unacknowledgedIds.add(m.messageId);
-            } else {
-                connection.acknowledged.add(m.messageId);
-            }
+        if (transacted) {
+            txDirty = true;
+            unacknowledgedIds.add(m.messageId);
+        } else {
+            connection.link.acknowledged(m.messageId);
         }
     }
 

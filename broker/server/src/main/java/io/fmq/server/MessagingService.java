@@ -47,6 +47,23 @@ final class MessagingService implements AutoCloseable {
     static MessagingService start(Profile profile, Path storeDir, FileJournal journal, Clock clock, MBeanServer mbeans,
                                   String version, Broker.SelectorCompiler selectors, ConsoleLog console, Runnable beforeAccepting)
             throws StartupException, InterruptedException {
+        Restored restored = restore(profile, storeDir, journal, clock, mbeans, version, selectors, console);
+        try {
+            beforeAccepting.run();
+        } catch (RuntimeException e) {
+            restored.discard();
+            throw e;
+        }
+        return restored.open();
+    }
+
+    /**
+     * Restores the broker from {@code journal} and starts its compaction and MBeans, without opening the client
+     * port: the slow half of a start, which an HA server runs off its controller thread. On failure nothing is left
+     * running.
+     */
+    static Restored restore(Profile profile, Path storeDir, FileJournal journal, Clock clock, MBeanServer mbeans,
+                            String version, Broker.SelectorCompiler selectors, ConsoleLog console) throws StartupException {
         Deque<AutoCloseable> parts = new ArrayDeque<>();
         try {
             Broker broker;
@@ -70,26 +87,64 @@ final class MessagingService implements AutoCloseable {
             MessagingMBeans messaging = new MessagingMBeans(mbeans, broker, () -> journal.stats().bytes());
             messaging.start();
             parts.push(messaging);
-
-            // the broker's own restore and bootstrap records are written; from here on every confirmation is for a client
-            beforeAccepting.run();
-            int port = profile.connectionManager().serverPort();
-            ClientAcceptor acceptor;
-            try {
-                acceptor = ClientAcceptor.bind(port, new ClientChannelInitializer(broker, profile.configLoader().pingEnabled(),
-                        CLIENT_HEARTBEAT_MILLIS, version));
-            } catch (PortInUseException e) {
-                throw new StartupException(StartupException.FAILED, "Cannot start: the client port " + port + " (ServerPort in "
-                        + profile.configFile() + ") is already in use by another program. Stop that program or set another "
-                        + "ServerPort (and the peer's FMQGroup.BackupServerPort).");
-            }
-            parts.push(acceptor);
-            console.plain("Max Memory Allocated to the Server : " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB.");
-            console.plain("Server accepting connections at tcp://0.0.0.0:" + acceptor.localAddress().getPort());
-            return new MessagingService(broker, acceptor, parts);
-        } catch (StartupException | InterruptedException | RuntimeException e) {
+            return new Restored(profile, broker, parts, version, console);
+        } catch (StartupException | RuntimeException e) {
             closeAll(parts);
             throw e;
+        }
+    }
+
+    /**
+     * A broker restored from the journal, its client port not open yet. Either {@link #open} or {@link #discard}
+     * ends it, once (whichever comes first; the other then does nothing or is refused).
+     */
+    static final class Restored {
+        private final Profile profile;
+        private final Broker broker;
+        private final Deque<AutoCloseable> parts;
+        private final String version;
+        private final ConsoleLog console;
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Restored(Profile profile, Broker broker, Deque<AutoCloseable> parts, String version, ConsoleLog console) {
+            this.profile = profile;
+            this.broker = broker;
+            this.parts = parts;
+            this.version = version;
+            this.console = console;
+        }
+
+        /** Opens the client port: the broker serves from here on. On failure the broker is closed too. */
+        MessagingService open() throws StartupException, InterruptedException {
+            if (!ended.compareAndSet(false, true)) {
+                throw new IllegalStateException("this restored broker was already opened or discarded");
+            }
+            try {
+                int port = profile.connectionManager().serverPort();
+                ClientAcceptor acceptor;
+                try {
+                    acceptor = ClientAcceptor.bind(port, new ClientChannelInitializer(broker, profile.configLoader().pingEnabled(),
+                            CLIENT_HEARTBEAT_MILLIS, version));
+                } catch (PortInUseException e) {
+                    throw new StartupException(StartupException.FAILED, "Cannot start: the client port " + port + " (ServerPort in "
+                            + profile.configFile() + ") is already in use by another program. Stop that program or set another "
+                            + "ServerPort (and the peer's FMQGroup.BackupServerPort).");
+                }
+                parts.push(acceptor);
+                console.plain("Max Memory Allocated to the Server : " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB.");
+                console.plain("Server accepting connections at tcp://0.0.0.0:" + acceptor.localAddress().getPort());
+                return new MessagingService(broker, acceptor, parts);
+            } catch (StartupException | InterruptedException | RuntimeException e) {
+                closeAll(parts);
+                throw e;
+            }
+        }
+
+        /** Closes the broker unopened (it is no longer wanted); nothing if it was opened. */
+        void discard() {
+            if (ended.compareAndSet(false, true)) {
+                closeAll(parts);
+            }
         }
     }
 

@@ -39,6 +39,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,6 +184,71 @@ public final class Server {
         }
     }
 
+    /**
+     * The serving role of an HA server: restores the broker on its own thread ({@code fmq-ha-restore}), which owns
+     * a restore until the controller opens or discards it; {@link #messaging} is written on the controller thread
+     * (open, stop). Closing waits for a running restore and discards one the controller never took.
+     */
+    private final class HaServing implements HaController.ServingRole, AutoCloseable {
+        private final FileHaStore store;
+        private final java.util.concurrent.ExecutorService restorer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fmq-ha-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        private final java.util.concurrent.atomic.AtomicReference<MessagingService.Restored> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        HaServing(FileHaStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public CompletableFuture<Restored> restore() {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    FileJournal j = store.currentJournal(); // opened by the controller before it asks for a restore
+                    if (j == null) {
+                        throw new IOException("the journal is not open");
+                    }
+                    MessagingService.Restored r = MessagingService.restore(settings.profile(), settings.storeDir(), j,
+                            clock, mbeans, settings.version(), selectorCompiler, console);
+                    last.set(r);
+                    return new Restored() {
+                        @Override
+                        public void open() throws StartupException, InterruptedException {
+                            messaging = r.open();
+                        }
+
+                        @Override
+                        public void discard() {
+                            r.discard();
+                        }
+                    };
+                } catch (StartupException | IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }, restorer);
+        }
+
+        @Override
+        public void stop() {
+            stopMessaging();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            restorer.shutdown();
+            if (!restorer.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("The broker's restore did not end within 60 s of the stop");
+            }
+            MessagingService.Restored r = last.get();
+            if (r != null) {
+                r.discard(); // nothing if the controller opened it (stopMessaging closes that one)
+            }
+        }
+    }
+
     /** Replicated HA: the lock file, the gateway check, the HA channel and the controller that decides when to serve. */
     private void startReplicatedHa() throws StartupException, InterruptedException {
         Profile profile = settings.profile();
@@ -208,17 +275,8 @@ public final class Server {
                 lockPath.toString(), profile.haMode().configValue());
         String role = manager.primary() ? "Primary" : "Secondary";
         HaStatusBean bean = new HaStatusBean();
-        HaController.ServingRole serving = new HaController.ServingRole() {
-            @Override
-            public void start(Runnable beforeAccepting) throws Exception {
-                startMessaging(store.journal(), beforeAccepting);
-            }
-
-            @Override
-            public void stop() {
-                stopMessaging();
-            }
-        };
+        HaServing serving = new HaServing(store);
+        started.push(serving);
         HaController.Parts parts = new HaController.Parts(haLock,
                 new TcpGatewayProbe(common.gatewayServerIpAddress(), common.gatewayServerPort(), common.socketCreationTimeout()),
                 store, serving, HaExecutor.newThread("fmq-ha-controller"), nanoTime, clock, TakeoverProof::find);

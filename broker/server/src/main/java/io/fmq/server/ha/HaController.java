@@ -67,12 +67,30 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     /** A position no store reaches: what a peer that confirms work alone (ACTIVE_SYNC) may have confirmed. */
     static final RepositoryPosition UNKNOWN_CONFIRMED = new RepositoryPosition(Long.MAX_VALUE, Long.MAX_VALUE);
 
-    /** Starting and stopping the client-serving part of the server. */
+    /**
+     * Starting and stopping the client-serving part of the server, in two halves: the slow restore of the broker
+     * from the store's journal runs elsewhere (the server's {@code fmq-ha-restore} thread), so the controller thread
+     * goes on renewing its lease and hearing its peer meanwhile; opening the client port and stopping are quick and
+     * run on the controller thread, which decides whether a finished restore is still wanted.
+     */
     public interface ServingRole {
-        /** Restores the broker from the store's journal, runs {@code beforeAccepting}, then opens the client port. */
-        void start(Runnable beforeAccepting) throws Exception;
+        /**
+         * Starts restoring the broker from the store's journal (open before this is called); the future completes
+         * with the restored broker, its client port still closed. At most one restore runs at a time.
+         */
+        CompletableFuture<Restored> restore();
 
+        /** Closes the client port and the broker opened last (controller thread). */
         void stop();
+
+        /** A restored broker, not serving yet: exactly one of its methods is called once, on the controller thread. */
+        interface Restored {
+            /** Opens the client port. */
+            void open() throws Exception;
+
+            /** Closes it unopened: it is no longer wanted, or its store changed under it. */
+            void discard();
+        }
     }
 
     /**
@@ -126,7 +144,16 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     private boolean gatewayReachable = true;
     private Instant lastTransition;
     private String lastCause = "";
+    /** The client port is open (or being opened on this very step). */
     private boolean servingClients;
+    /** A restore runs on the serving role's thread; its result is stale unless {@link #servingWanted} is still its number. */
+    private boolean restoring;
+    /** Counts the starts and stops of serving; a restore finished under another number is discarded. */
+    private long servingGeneration;
+    /** The number of the start that wants a restore opened, or -1 if none does. */
+    private long servingWanted = -1;
+    /** A target resynchronisation that waits for a running restore to finish (the restore reads the journal it replaces). */
+    private boolean targetSyncWaiting;
     private HaChannel.Link link;
     /** The highest epoch for which the peer said goodbye (stopped serving on purpose) on the current or last link. */
     private long peerGoodbyeEpoch = -1;
@@ -313,22 +340,16 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 heldConfirmations = List.of();
                 held.forEach(f -> f.complete(null));
             }
-            case START_CLIENT_ACCEPTOR -> {
-                if (!servingClients) {
-                    // the broker's restore and bootstrap records (a new store's first account) are not client
-                    // confirmations and may take longer than a short serving lease: the gate closes over client
-                    // work only, installed before the client port opens
-                    store.openJournal();
-                    store.setConfirmGate(null);
-                    serving.start(() -> store.setConfirmGate(this::mayConfirm));
-                    servingClients = true;
-                }
-            }
+            case START_CLIENT_ACCEPTOR -> startServing();
             case STOP_CLIENT_ACCEPTOR -> stopServing();
             case BEGIN_SYNC_AS_SOURCE -> replication.beginAsSource();
             case BEGIN_SYNC_AS_TARGET -> {
                 stopServing();
-                replication.beginAsTarget();
+                if (restoring) {
+                    targetSyncWaiting = true; // begun when the restore has finished with the journal
+                } else {
+                    replication.beginAsTarget();
+                }
             }
             case STOP_REPLICATION -> {
                 List<CompletableFuture<Void>> pending = replication.stop();
@@ -473,8 +494,94 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
      * Stops the client acceptor; if it was serving, tells the peer over the HA channel (a goodbye for this epoch:
      * the acceptor stopped on purpose) so that a takeover need not wait out this server's serving lease.
      */
+    /**
+     * Starts serving: the journal is opened here, the broker is restored on the serving role's thread, and the
+     * client port opens on this thread when the restore is done and still wanted ({@link #restored}). The broker's
+     * restore and bootstrap records (a new store's first account) are not client confirmations and may take longer
+     * than a short serving lease: the confirm gate closes over client work only, installed just before the port opens.
+     */
+    private void startServing() throws Exception {
+        if (servingClients || servingWanted >= 0) {
+            return;
+        }
+        store.openJournal();
+        servingWanted = ++servingGeneration;
+        if (!restoring) {
+            beginRestore();
+        }
+    }
+
+    private void beginRestore() {
+        long generation = servingWanted;
+        restoring = true;
+        store.setConfirmGate(null);
+        CompletableFuture<ServingRole.Restored> f;
+        try {
+            f = serving.restore();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((r, e) -> thread.execute(() -> restored(generation, r, e)));
+    }
+
+    /** Controller thread: a restore finished; opens its client port if that start is still wanted, else discards it. */
+    private void restored(long generation, ServingRole.Restored r, Throwable failure) {
+        restoring = false;
+        if (stopped) {
+            if (r != null) {
+                r.discard();
+            }
+            return;
+        }
+        boolean wanted = generation == servingWanted && status.state().acceptsClients();
+        if (failure != null || !wanted) {
+            if (r != null) {
+                r.discard();
+            }
+            store.setConfirmGate(this::mayConfirm);
+            if (failure != null && generation == servingWanted) {
+                servingWanted = -1;
+                LOG.error("HA: the broker could not be restored: {}", failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
+                actionFailed(HaAction.START_CLIENT_ACCEPTOR, new Exception(failure));
+                publish();
+                return;
+            }
+            afterRestore();
+            return;
+        }
+        store.setConfirmGate(this::mayConfirm);
+        servingWanted = -1;
+        try {
+            r.open();
+            servingClients = true;
+        } catch (Exception e) {
+            LOG.error("HA: the client port could not be opened: {}", e.getMessage());
+            actionFailed(HaAction.START_CLIENT_ACCEPTOR, e);
+        }
+        publish();
+    }
+
+    /** Controller thread: a stale restore was discarded; runs what waited for it. */
+    private void afterRestore() {
+        if (targetSyncWaiting) {
+            targetSyncWaiting = false;
+            if (status.state() == HaState.PASSIVE_SYNC) {
+                try {
+                    replication.beginAsTarget();
+                } catch (Exception e) {
+                    actionFailed(HaAction.BEGIN_SYNC_AS_TARGET, e);
+                }
+            }
+        } else if (servingWanted >= 0) {
+            beginRestore(); // a later start wants a fresh restore (the store may have changed since)
+        }
+    }
+
     private void stopServing() {
-        if (servingClients) {
+        boolean wasStarting = servingWanted >= 0;
+        servingWanted = -1;
+        if (servingClients || wasStarting) {
             servingClients = false;
             serving.stop();
             acceptorStoppedAt = clock.instant();

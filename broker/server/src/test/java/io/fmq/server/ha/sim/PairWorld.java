@@ -102,6 +102,11 @@ final class PairWorld implements SimNetwork.Env {
 
     // ------------------------------------------------------------------------------------- what the parts use
 
+    /** How long a broker restore takes: mostly short, sometimes longer than a serving lease (a large store). */
+    long restoreNanos() {
+        return random.nextInt(4) == 0 ? 1_000_000L * (1 + random.nextInt(3_000)) : 1_000_000L * (1 + random.nextInt(50));
+    }
+
     @Override
     public long now() {
         return now;

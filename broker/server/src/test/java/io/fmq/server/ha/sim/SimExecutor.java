@@ -40,6 +40,13 @@ final class SimExecutor implements HaExecutor {
         }
     }
 
+    /** Runs {@code task} once, {@code delayNanos} from now (the simulated restore thread, which stalls with its server). */
+    void schedule(Runnable task, long delayNanos) {
+        if (!shutdown) {
+            timers.add(new Timed(now.getAsLong() + delayNanos, order++, task, 0));
+        }
+    }
+
     @Override
     public boolean inExecutor() {
         return running;

@@ -45,11 +45,24 @@ final class SimNode {
         lock = new SimLock(new InMemoryHaLock(world.lockFile(), new LockOwner(name, "host-" + name, pid), world.clock()),
                 () -> world.lockCut(index), world.localLock());
         serving = false;
+        SimExecutor restoreOn = executor;
         HaController.ServingRole role = new HaController.ServingRole() {
             @Override
-            public void start(Runnable beforeAccepting) {
-                beforeAccepting.run();
-                serving = true;
+            public java.util.concurrent.CompletableFuture<Restored> restore() {
+                // the broker's restore takes a while on its own thread, which stalls and dies with its server
+                java.util.concurrent.CompletableFuture<Restored> done = new java.util.concurrent.CompletableFuture<>();
+                Restored r = new Restored() {
+                    @Override
+                    public void open() {
+                        serving = true;
+                    }
+
+                    @Override
+                    public void discard() {
+                    }
+                };
+                restoreOn.schedule(() -> done.complete(r), world.restoreNanos());
+                return done;
             }
 
             @Override
