@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +38,11 @@ import java.util.stream.Stream;
  * sealed segments whose live records fill less than half of them are rewritten by re-appending those
  * records (new sequence numbers) and then deleted. A crash between the two leaves a record both in its
  * copy and in its original: replay consumers must apply records idempotently (a message by its id).
+ *
+ * <p><b>Shared stores.</b> Opened with {@link #openFenced}, the journal belongs to one writer epoch: it fences
+ * older writers off as {@link WriterFence} describes (segments of older epochs count up to their sealed length;
+ * this writer writes only to segments of its own epoch, {@code <first sequence>-<epoch>.seg}) and, after each
+ * write is durable, confirms it only while {@code writer.epoch} still names its epoch.
  */
 public final class FileJournal implements Journal {
     /** Default size at which the writer starts a new segment. */
@@ -47,6 +53,10 @@ public final class FileJournal implements Journal {
 
     private final Path dir;
     private final Path journalDir;
+    /** The writer epoch of a fenced (shared) journal, 0 for a journal of its own store. */
+    private final long fencedEpoch;
+    /** A fenced journal: the identity of the lock that guards the shared store. */
+    private final String lockIdentity;
     private final long segmentSize;
     private final List<Segment> segments = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -89,13 +99,15 @@ public final class FileJournal implements Journal {
         }
     }
 
-    private FileJournal(Path dir, long segmentSize) throws IOException {
+    private FileJournal(Path dir, long segmentSize, long fencedEpoch, String lockIdentity) throws IOException {
         this.dir = dir;
         this.journalDir = dir.resolve("journal");
         this.segmentSize = segmentSize;
+        this.fencedEpoch = fencedEpoch;
+        this.lockIdentity = lockIdentity;
         Files.createDirectories(journalDir);
         this.meta = StoreMeta.readOrCreate(dir);
-        this.report = recover();
+        this.report = fencedEpoch > 0 ? recoverFenced() : recover();
         this.writer = new Thread(this::writeLoop, "fmq-journal-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -110,7 +122,29 @@ public final class FileJournal implements Journal {
         if (segmentSize < RecordCodec.SEGMENT_HEADER_SIZE + RecordCodec.RECORD_HEADER_SIZE) {
             throw new IllegalArgumentException("segment size too small: " + segmentSize);
         }
-        return new FileJournal(storeDir, segmentSize);
+        return new FileJournal(storeDir, segmentSize, 0, null);
+    }
+
+    /**
+     * Opens a shared store for the writer of {@code writerEpoch}, fencing every older writer off first
+     * ({@link WriterFence}): refused if the store has seen this epoch or a later one, or if it is guarded by a
+     * lock other than {@code lockIdentity}.
+     */
+    public static FileJournal openFenced(Path storeDir, long writerEpoch, String lockIdentity) throws IOException {
+        return openFenced(storeDir, writerEpoch, lockIdentity, DEFAULT_SEGMENT_SIZE);
+    }
+
+    /** The newest epoch a shared store has seen (fence, seals, store.meta), without changing anything; 0 for a new store. */
+    public static long sharedEpoch(Path storeDir) throws IOException {
+        long meta = Files.exists(storeDir.resolve(StoreMeta.FILE_NAME)) ? StoreMeta.readOrCreate(storeDir).epoch() : 0;
+        return Math.max(meta, Math.max(WriterFence.writerEpoch(storeDir), WriterFence.seals(storeDir).epoch()));
+    }
+
+    public static FileJournal openFenced(Path storeDir, long writerEpoch, String lockIdentity, long segmentSize) throws IOException {
+        if (writerEpoch <= 0) {
+            throw new IllegalArgumentException("a writer epoch is positive, not " + writerEpoch);
+        }
+        return new FileJournal(storeDir, segmentSize, writerEpoch, java.util.Objects.requireNonNull(lockIdentity, "lockIdentity"));
     }
 
     public RecoveryReport recoveryReport() {
@@ -191,6 +225,103 @@ public final class FileJournal implements Journal {
             channel.position(tail.size);
         }
         return new RecoveryReport(segments.size(), records, last, meta.epoch(), repairs);
+    }
+
+    /** A segment file of a shared store: its name, header epoch and first sequence. */
+    private record SegmentFile(Path path, long epoch, long firstSequence) {
+    }
+
+    /**
+     * Recovery of a shared store by a new writer: fence (writer.epoch), measure, seal, then a segment of its own.
+     * Nothing of another writer's files is changed: a torn tail is left where it is and counted out by the seal.
+     */
+    private RecoveryReport recoverFenced() throws IOException {
+        long fenced = WriterFence.writerEpoch(dir);
+        WriterFence.Seals seals = WriterFence.seals(dir);
+        if (seals.lockIdentity() != null && !seals.lockIdentity().equals(lockIdentity)) {
+            throw new IOException("The shared store in " + dir + " is guarded by the lock file with identity " + seals.lockIdentity()
+                    + ", but this server's lock file has identity " + lockIdentity + ": the two servers use different lock files, "
+                    + "so both could become active. Make FMQGroup.LockFile of both servers name the same file.");
+        }
+        long newestSeen = Math.max(Math.max(fenced, seals.epoch()), meta.epoch());
+        if (newestSeen >= fencedEpoch) {
+            throw new IOException("The shared store in " + dir + " was already written in epoch " + newestSeen
+                    + "; this server may not open it in epoch " + fencedEpoch + " (a newer server took it over).");
+        }
+        WriterFence.writeEpoch(dir, fencedEpoch);
+        List<SegmentFile> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(journalDir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".seg")).collect(Collectors.toList())) {
+                byte[] head = new byte[RecordCodec.SEGMENT_HEADER_SIZE];
+                int n;
+                try (java.io.InputStream in = Files.newInputStream(p)) {
+                    n = in.readNBytes(head, 0, head.length);
+                }
+                long[] header = n == head.length ? RecordCodec.readSegmentHeader(ByteBuffer.wrap(head)) : null;
+                if (header != null) {
+                    files.add(new SegmentFile(p, header[0], header[1]));
+                }
+                // a file without a valid header holds no record: a creation cut short, by whichever writer
+            }
+        }
+        files.sort(java.util.Comparator.comparingLong(SegmentFile::firstSequence).thenComparingLong(SegmentFile::epoch));
+        List<String> repairs = new ArrayList<>();
+        List<SegmentFile> kept = new ArrayList<>();
+        for (SegmentFile f : files) {
+            String name = f.path().getFileName().toString();
+            if (f.epoch() >= fencedEpoch) {
+                throw new CorruptJournalException(f.path(), 0, "a segment of epoch " + f.epoch() + " in a store fenced at epoch " + fenced);
+            }
+            if (f.epoch() < seals.epoch() && !seals.lengths().containsKey(name)) {
+                repairs.add("Ignored " + name + ": written by a server of epoch " + f.epoch() + " after epoch " + seals.epoch()
+                        + " had taken the store over; none of it was confirmed.");
+            } else {
+                kept.add(f);
+            }
+        }
+        Map<String, Long> sealed = new java.util.TreeMap<>();
+        long records = 0;
+        long last = 0;
+        for (int i = 0; i < kept.size(); i++) {
+            SegmentFile f = kept.get(i);
+            String name = f.path().getFileName().toString();
+            Long sealedLength = seals.lengths().get(name);
+            if (f.firstSequence() != last + 1) {
+                throw new CorruptJournalException(f.path(), 0, "its first sequence " + f.firstSequence() + " does not follow " + last);
+            }
+            byte[] data = Files.readAllBytes(f.path());
+            if (sealedLength != null && sealedLength > data.length) {
+                throw new CorruptJournalException(f.path(), data.length, "it is shorter than its sealed length " + sealedLength);
+            }
+            int limit = sealedLength == null ? data.length : (int) (long) sealedLength;
+            int pos = RecordCodec.SEGMENT_HEADER_SIZE;
+            long expected = f.firstSequence();
+            while (pos < limit) {
+                Record r = RecordCodec.readRecord(data, pos, limit);
+                if (r == null || r.sequence() != expected) {
+                    // only the last writer's last segment may end in a torn write (its writer may even be writing still)
+                    if (sealedLength != null || i != kept.size() - 1) {
+                        throw new CorruptJournalException(f.path(), pos, r == null ? "invalid record" : "sequence " + r.sequence()
+                                + " where " + expected + " was expected");
+                    }
+                    repairs.add("Counted out the torn last write of " + name + " (" + (limit - pos) + " bytes from byte " + pos
+                            + "): it had not been confirmed.");
+                    break;
+                }
+                records++;
+                last = r.sequence();
+                expected++;
+                pos += RecordCodec.encodedSize(r.payload());
+            }
+            int length = Math.min(pos, limit);
+            sealed.put(name, (long) length);
+            segments.add(new Segment(f.path(), f.firstSequence(), length));
+        }
+        WriterFence.writeSeals(dir, new WriterFence.Seals(fencedEpoch, lockIdentity, sealed));
+        meta = meta.withEpoch(fencedEpoch);
+        lastSequence = last;
+        newSegment(last + 1);
+        return new RecoveryReport(segments.size(), records, last, fencedEpoch, repairs);
     }
 
     /** Whether no valid record with a sequence after {@code after} starts anywhere from {@code from} on. */
@@ -317,6 +448,9 @@ public final class FileJournal implements Journal {
         long[] sequences = new long[run.size()];
         try {
             write(run, sequences);
+            if (fencedEpoch > 0) {
+                checkFence();
+            }
         } catch (IOException | RuntimeException e) {
             IOException io = e instanceof IOException ? (IOException) e : new IOException(e);
             failure = io;
@@ -421,6 +555,20 @@ public final class FileJournal implements Journal {
         lastSequence = seq;
     }
 
+    /**
+     * A fenced journal, after a write is durable and before it is confirmed: is this still the store's writer?
+     * A newer epoch in {@code writer.epoch} means another server took the store over: nothing more is confirmed or
+     * written (what this write added lies past the new writer's seal, and is never read back).
+     */
+    private void checkFence() throws IOException {
+        long current = WriterFence.writerEpoch(dir);
+        if (current != fencedEpoch) {
+            throw new NotAllowedToConfirmException("this server is no longer allowed to confirm changes: the shared store was "
+                    + "taken over by a server of epoch " + current + " (this one writes epoch " + fencedEpoch + "); the client "
+                    + "should retry on the active server");
+        }
+    }
+
     /** Writes the buffer (whole records up to {@code upTo}) to the tail segment, showing it to the tap first. */
     private void flush(Segment tail, long upTo) throws IOException {
         buffer.flip();
@@ -437,7 +585,8 @@ public final class FileJournal implements Journal {
         if (channel != null) {
             channel.close();
         }
-        Path path = journalDir.resolve(String.format("%020d.seg", firstSequence));
+        Path path = journalDir.resolve(fencedEpoch > 0 ? String.format("%020d-%d.seg", firstSequence, fencedEpoch)
+                : String.format("%020d.seg", firstSequence));
         channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ByteBuffer header = ByteBuffer.allocate(RecordCodec.SEGMENT_HEADER_SIZE);
         RecordCodec.writeSegmentHeader(header, meta.epoch(), firstSequence);
@@ -516,6 +665,9 @@ public final class FileJournal implements Journal {
      * lock has seen, plus one) and always above the current one; returns it once durable.
      */
     public long beginEpoch(long atLeast) throws IOException {
+        if (fencedEpoch > 0) {
+            throw new IOException("a shared store's journal keeps the epoch it was opened in (" + fencedEpoch + ")");
+        }
         synchronized (epochLock) {
             long next = Math.max(meta.epoch() + 1, atLeast);
             meta = meta.withEpoch(next);

@@ -28,5 +28,7 @@ public enum HaAction {
     /** Send the current and previous state, repository position and confirmed position to the peer. */
     BROADCAST_STATE,
     /** Switchover: wait for the passive to confirm every record written so far; report PEER_CONFIRMED. */
-    BEGIN_HANDOVER
+    BEGIN_HANDOVER,
+    /** Shared mode: restore the broker from the (fenced) shared store without opening the client port; report SERVICES_READY. */
+    PREPARE_SERVICES
 }

@@ -31,5 +31,7 @@ public enum HaEvent {
     /** An operator asked this server to hand the active role to its passive peer (JMX {@code switchover}). */
     SWITCHOVER_REQUESTED,
     /** During a switchover: the passive confirmed every record this server wrote before it stopped serving. */
-    PEER_CONFIRMED
+    PEER_CONFIRMED,
+    /** Shared mode: {@link HaAction#PREPARE_SERVICES} finished (the broker is restored from the shared store). */
+    SERVICES_READY
 }

@@ -1,7 +1,8 @@
 package io.fmq.ha.state;
 
 /**
- * The states of a server in replicated HA mode, as DESIGN §5 reads the vendor guide.
+ * The states of a server of an HA pair, as DESIGN §5 reads the vendor guide: replicated mode uses WAITING,
+ * ACTIVE_SYNC, PASSIVE_SYNC, ACTIVE, PASSIVE and STANDALONE; shared mode ACTIVATING, ACTIVE and PASSIVE.
  * {@link #DEAD} never describes this server: it is how a server shows a peer that is not there.
  */
 public enum HaState {
@@ -11,10 +12,12 @@ public enum HaState {
     ACTIVE_SYNC,
     /** Being brought up to date by the active peer; serves no clients. */
     PASSIVE_SYNC,
-    /** Serving clients; every change is stored by the passive peer before it is confirmed. */
+    /** Serving clients; replicated: every change is stored by the passive peer before it is confirmed; shared: the one writer of the store. */
     ACTIVE,
-    /** Hot standby: stores every change the active peer sends; serves no clients. */
+    /** Hot standby: stores every change the active peer sends (replicated), or watches it (shared); serves no clients. */
     PASSIVE,
+    /** Shared mode: holds the lock and has fenced the shared store; its services are starting; serves no clients yet. */
+    ACTIVATING,
     /** Serving clients without a peer; changes are confirmed once stored here alone. */
     STANDALONE,
     /** Only for the peer: not running or not reachable. */

@@ -131,7 +131,7 @@ import static io.fmq.ha.state.HaStatus.NONE;
  * on the next regular tick if the timeout still holds. A serving server's lease has ended anyway,
  * so clients are refused in the meantime.
  */
-public final class HaStateMachine {
+public final class HaStateMachine implements HaMachine {
 
     private final HaTimings timings;
     private final boolean primary;
@@ -145,6 +145,7 @@ public final class HaStateMachine {
         this.primary = primary;
     }
 
+    @Override
     public HaTimings timings() {
         return timings;
     }
@@ -155,6 +156,7 @@ public final class HaStateMachine {
      * @throws IllegalHaTransitionException if START arrives a second time
      * @throws IllegalStateException        if any other event arrives before START
      */
+    @Override
     public HaDecision next(HaInputs in) {
         HaStatus before = in.status();
         long now = in.nowNanos();
@@ -164,7 +166,7 @@ public final class HaStateMachine {
             }
             HaTransitions.check(null, WAITING, HaEvent.START);
             HaStatus started = new HaStatus(true, WAITING, HaState.DEAD, now, NONE, now + passiveWaitNanos(),
-                    NONE, NONE, NONE, NONE, false, NONE);
+                    NONE, NONE, NONE, NONE, false, NONE, false);
             return new HaDecision(started, List.of(BROADCAST_STATE), 0, "process started");
         }
         if (in.event() == HaEvent.START) {
@@ -190,6 +192,7 @@ public final class HaStateMachine {
             case WAITING -> waiting(step);
             case PASSIVE_SYNC, PASSIVE -> passive(step);
             case ACTIVE_SYNC, ACTIVE, STANDALONE -> serving(step);
+            case ACTIVATING -> throw new IllegalStateException("ACTIVATING is a shared-mode state (SharedHaStateMachine)");
             case DEAD -> throw new IllegalStateException("DEAD describes a peer, never this server");
         };
     }

@@ -21,6 +21,7 @@ package io.fmq.ha.state;
  *                           (serving, for a passive; passive, for an active), so its leaving it is a failure
  * @param handoverUntil      ACTIVE during a switchover: the acceptor is stopped and the passive has until then
  *                           (MaxWaitTimeout) to confirm every record before this server gives the role up
+ * @param servicesReady      shared mode, ACTIVATING: the broker is restored and waits for the port to open
  */
 public record HaStatus(
         boolean started,
@@ -34,13 +35,14 @@ public record HaStatus(
         long servingAllowedFrom,
         long syncDeadline,
         boolean peerJoined,
-        long handoverUntil) {
+        long handoverUntil,
+        boolean servicesReady) {
 
     public static final long NONE = Long.MIN_VALUE;
 
     /** The status before START. */
     public static final HaStatus NOT_STARTED =
-            new HaStatus(false, HaState.WAITING, HaState.DEAD, NONE, NONE, NONE, NONE, NONE, NONE, NONE, false, NONE);
+            new HaStatus(false, HaState.WAITING, HaState.DEAD, NONE, NONE, NONE, NONE, NONE, NONE, NONE, false, NONE, false);
 
     /** Whether this server may accept and confirm client work at {@code nowNanos}. */
     public boolean acceptsClientsAt(long nowNanos, HaTimings timings) {
@@ -62,41 +64,46 @@ public record HaStatus(
 
     HaStatus enter(HaState next, long now) {
         return new HaStatus(true, next, state, now, lastTickAt, NONE, NONE, lockVerifiedAt, servingAllowedFrom,
-                NONE, false, NONE);
+                NONE, false, NONE, false);
     }
 
     HaStatus withLastTickAt(long at) {
         return new HaStatus(started, state, previous, enteredAt, at, peerWaitUntil, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil, servicesReady);
     }
 
     HaStatus withPeerWaitUntil(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, at, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil, servicesReady);
     }
 
     HaStatus withLockAttemptUntil(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, at,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil, servicesReady);
     }
 
     HaStatus withLock(long verifiedAt, long allowedFrom) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
-                verifiedAt, allowedFrom, syncDeadline, peerJoined, handoverUntil);
+                verifiedAt, allowedFrom, syncDeadline, peerJoined, handoverUntil, servicesReady);
     }
 
     HaStatus withSyncDeadline(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, at, peerJoined, handoverUntil);
+                lockVerifiedAt, servingAllowedFrom, at, peerJoined, handoverUntil, servicesReady);
     }
 
     HaStatus withHandoverUntil(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, at);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, at, servicesReady);
+    }
+
+    HaStatus withServicesReady() {
+        return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, peerJoined, handoverUntil, true);
     }
 
     HaStatus withPeerJoined() {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
-                lockVerifiedAt, servingAllowedFrom, syncDeadline, true, handoverUntil);
+                lockVerifiedAt, servingAllowedFrom, syncDeadline, true, handoverUntil, servicesReady);
     }
 }

@@ -43,7 +43,7 @@ class HaStateMachineTest {
     private static HaStatus in(HaState state) {
         boolean syncing = state == ACTIVE_SYNC || state == PASSIVE_SYNC;
         return new HaStatus(true, state, WAITING, T0, T0, state == WAITING ? T0 + seconds(10) : NONE, NONE,
-                T0, T0 - seconds(100), syncing ? T0 + seconds(6) : NONE, state != WAITING, NONE);
+                T0, T0 - seconds(100), syncing ? T0 + seconds(6) : NONE, state != WAITING, NONE, false);
     }
 
     private static long seconds(long s) {
