@@ -19,15 +19,24 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * The two replicated-HA profiles of an {@link Installation}, given free ports that point at each other and short HA
- * intervals (ping 1 s, lock checks 1 s / 2 s) so that a test pair forms and fails over quickly.
+ * The two HA profiles of an {@link Installation} (replicated, or shared with one {@code -dbPath} folder), given free
+ * ports that point at each other and short HA intervals (ping 1 s, lock checks 1 s / 2 s) so that a test pair forms
+ * and fails over quickly.
  */
 final class HaPair {
     static final String PRIMARY = "FioranoMQ_HA_rpl/HAPrimary";
     static final String SECONDARY = "FioranoMQ_HA_rpl/HASecondary";
     private static final ObjectName HA = io.fmq.management.ObjectNames.HA_STATUS;
 
+    static final String SHARED_PRIMARY = "FioranoMQ_HA_shared/HAPrimary";
+    static final String SHARED_SECONDARY = "FioranoMQ_HA_shared/HASecondary";
+
     final Installation fmq;
+    /** This pair's profiles. */
+    final String primaryName;
+    final String secondaryName;
+    /** Shared mode: the store folder both use ({@code -dbPath}); null for a replicated pair. */
+    final Path sharedStore;
     /** {client, rmi, ha} of each. */
     final int[] primary;
     final int[] secondary;
@@ -37,12 +46,25 @@ final class HaPair {
     }
 
     HaPair(Installation fmq, Map<ConfigKey, String> extra) throws IOException {
+        this(fmq, extra, null);
+    }
+
+    /** A shared pair over {@code store} (created if missing). */
+    static HaPair shared(Installation fmq, Path store, Map<ConfigKey, String> extra) throws IOException {
+        Files.createDirectories(store);
+        return new HaPair(fmq, extra, store);
+    }
+
+    private HaPair(Installation fmq, Map<ConfigKey, String> extra, Path sharedStore) throws IOException {
         this.fmq = fmq;
+        this.sharedStore = sharedStore;
+        this.primaryName = sharedStore == null ? PRIMARY : SHARED_PRIMARY;
+        this.secondaryName = sharedStore == null ? SECONDARY : SHARED_SECONDARY;
         int[] ports = Installation.freePorts(6);
         primary = new int[] {ports[0], ports[1], ports[2]};
         secondary = new int[] {ports[3], ports[4], ports[5]};
-        configure(PRIMARY, primary, secondary, extra);
-        configure(SECONDARY, secondary, primary, extra);
+        configure(primaryName, primary, secondary, extra);
+        configure(secondaryName, secondary, primary, extra);
     }
 
     private void configure(String profile, int[] own, int[] peer, Map<ConfigKey, String> extra) throws IOException {
@@ -70,23 +92,24 @@ final class HaPair {
     }
 
     private int[] ports(String profile) {
-        return profile.equals(PRIMARY) ? primary : secondary;
+        return profile.equals(primaryName) ? primary : secondary;
     }
 
     static String other(String profile) {
-        return profile.equals(PRIMARY) ? SECONDARY : PRIMARY;
+        return profile.endsWith("HAPrimary") ? profile.replace("HAPrimary", "HASecondary") : profile.replace("HASecondary", "HAPrimary");
     }
 
     Installation.Result start(String profile) {
-        Installation.Result r = fmq.run("fmq.sh", "-profile", profile);
+        Installation.Result r = sharedStore == null ? fmq.run("fmq.sh", "-profile", profile)
+                : fmq.run("fmq.sh", "-profile", profile, "-dbPath", sharedStore.toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
         return r;
     }
 
     /** Starts the primary, then the secondary, and waits until they are ACTIVE and PASSIVE; returns the active one. */
     String startPair() {
-        start(PRIMARY);
-        start(SECONDARY);
+        start(primaryName);
+        start(secondaryName);
         return awaitActivePassive();
     }
 
@@ -136,8 +159,8 @@ final class HaPair {
     /** Both servers' console output, for failure messages. */
     String consoles() {
         try {
-            return "--- " + PRIMARY + "\n" + console(PRIMARY) + "\n--- " + SECONDARY + "\n" + console(SECONDARY)
-                    + "\n--- log of " + PRIMARY + "\n" + log(PRIMARY) + "\n--- log of " + SECONDARY + "\n" + log(SECONDARY);
+            return "--- " + primaryName + "\n" + console(primaryName) + "\n--- " + secondaryName + "\n" + console(secondaryName)
+                    + "\n--- log of " + primaryName + "\n" + log(primaryName) + "\n--- log of " + secondaryName + "\n" + log(secondaryName);
         } catch (IOException e) {
             return e.toString();
         }
@@ -147,11 +170,11 @@ final class HaPair {
     String awaitActivePassive() {
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                String p = state(PRIMARY);
-                String s = state(SECONDARY);
+                String p = state(primaryName);
+                String s = state(secondaryName);
                 return p.equals("ACTIVE") && s.equals("PASSIVE") || p.equals("PASSIVE") && s.equals("ACTIVE");
             });
-            String active = state(PRIMARY).equals("ACTIVE") ? PRIMARY : SECONDARY;
+            String active = state(primaryName).equals("ACTIVE") ? primaryName : secondaryName;
             await().atMost(Duration.ofSeconds(30)).until(() -> Installation.listening(client(active)));
             return active;
         } catch (org.awaitility.core.ConditionTimeoutException e) {

@@ -161,8 +161,7 @@ public final class Main {
                     + profile.haManager().passiveLockAcquisitionInterval().toMillis() + " ms, max wait "
                     + profile.haManager().maxWaitTimeout().toMillis() + " ms");
             if (profile.haMode() == HaMode.SHARED) {
-                console.plain("Shared HA is not active in this build: this server runs as a single server on the shared "
-                        + "store, and a second server is refused while it holds the store.");
+                console.plain("Shared store        : " + store + " (written only by the active server; logs stay in this profile)");
             }
         }
     }

@@ -27,6 +27,8 @@ import io.fmq.server.ha.HaController;
 import io.fmq.server.ha.HaLinks;
 import io.fmq.server.ha.HaStatusBean;
 import io.fmq.server.ha.FileHaStore;
+import io.fmq.server.ha.SharedHaStore;
+import io.fmq.ha.state.SharedHaStateMachine;
 import io.fmq.server.ha.HaExecutor;
 import io.fmq.server.net.PortInUseException;
 import io.fmq.store.CorruptJournalException;
@@ -62,8 +64,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start order: profile lock, store lock, journal (recovered), server MBeans, JMX connector (RMI port), then
  * either the messaging service (broker replayed from the journal, compaction, messaging MBeans, client port) or,
- * for a replicated-HA profile, the HA layer (lock file, HA channel, controller), which starts and stops the
- * messaging service as the server becomes active or passive.
+ * for an HA profile, the HA layer (lock file, HA channel, controller), which starts and stops the
+ * messaging service as the server becomes active or passive. A shared-HA server takes no store lock and opens no
+ * journal at start: both servers use the one folder, and only the one that activates opens it, fenced.
  */
 public final class Server {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -105,6 +108,8 @@ public final class Server {
     private volatile FileJournal journal;
     private volatile MessagingService messaging;
     private volatile FileHaStore haStore;
+    /** Shared HA: the shared store (its journal is open only while this server is the active one). */
+    private volatile SharedHaStore sharedStore;
     private volatile HaStatusBean haStatus;
     private volatile boolean failed;
     private final Broker.SelectorCompiler selectorCompiler;
@@ -133,13 +138,20 @@ public final class Server {
         Profile profile = settings.profile();
         started.push(profileLock);
         try {
-            Files.createDirectories(settings.storeDir());
-            started.push(lock(settings.storeDir().resolve("store.lock"), settings.owner(clock.instant()),
-                    "data store " + settings.storeDir()));
-            openJournal();
+            if (profile.haMode() == HaMode.SHARED) {
+                // both servers of the pair use this folder: the HA lock, not the store lock, decides who writes it
+                SharedStoreCheck.check(settings.storeDir());
+            } else {
+                Files.createDirectories(settings.storeDir());
+                started.push(lock(settings.storeDir().resolve("store.lock"), settings.owner(clock.instant()),
+                        "data store " + settings.storeDir()));
+                openJournal();
+            }
             registerMBeans();
             startJmx();
-            if (profile.haMode() == HaMode.REPLICATED) {
+            if (profile.haMode() == HaMode.SHARED) {
+                startSharedHa();
+            } else if (profile.haMode() == HaMode.REPLICATED) {
                 startReplicatedHa();
             } else {
                 started.push(journal);
@@ -190,7 +202,7 @@ public final class Server {
      * (open, stop). Closing waits for a running restore and discards one the controller never took.
      */
     private final class HaServing implements HaController.ServingRole, AutoCloseable {
-        private final FileHaStore store;
+        private final java.util.function.Supplier<FileJournal> store;
         private final java.util.concurrent.ExecutorService restorer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fmq-ha-restore");
             t.setDaemon(true);
@@ -199,7 +211,7 @@ public final class Server {
         private final java.util.concurrent.atomic.AtomicReference<MessagingService.Restored> last =
                 new java.util.concurrent.atomic.AtomicReference<>();
 
-        HaServing(FileHaStore store) {
+        HaServing(java.util.function.Supplier<FileJournal> store) {
             this.store = store;
         }
 
@@ -207,7 +219,7 @@ public final class Server {
         public CompletableFuture<Restored> restore() {
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    FileJournal j = store.currentJournal(); // opened by the controller before it asks for a restore
+                    FileJournal j = store.get(); // opened by the controller before it asks for a restore
                     if (j == null) {
                         throw new IOException("the journal is not open");
                     }
@@ -275,13 +287,82 @@ public final class Server {
                 lockPath.toString(), profile.haMode().configValue());
         String role = manager.primary() ? "Primary" : "Secondary";
         HaStatusBean bean = new HaStatusBean();
-        HaServing serving = new HaServing(store);
+        HaServing serving = new HaServing(store::currentJournal);
         started.push(serving);
         HaController.Parts parts = new HaController.Parts(haLock,
                 new TcpGatewayProbe(common.gatewayServerIpAddress(), common.gatewayServerPort(), common.socketCreationTimeout()),
                 store, serving, HaExecutor.newThread("fmq-ha-controller"), nanoTime, clock, TakeoverProof::find);
         HaController controller = new HaController(new HaController.Identity(role, manager.primary(), profile.name(), pair.toMap()),
                 new HaStateMachine(timings, manager.primary()), parts, console, this::fail, bean::transition);
+        bean.attach(controller);
+        haStatus = bean;
+        register(ObjectNames.HA_STATUS, new DescribedMXBean<>(bean, HaStatusMXBean.class));
+        HaLinks links;
+        try {
+            links = HaLinks.start(new HaLinks.Settings(common.port(), common.backupHaIpAddress(), common.backupHaPort(),
+                    manager.primary(), profile.haConnectionManager().nagleAlgo(), common.socketCreationTimeout(),
+                    profile.haConnectionManager().socketInitializationTimeout(), common.pingInterval()), controller::hello, controller);
+        } catch (PortInUseException e) {
+            throw new StartupException(StartupException.FAILED, "Cannot start: the HA port " + common.port() + " (FMQGroup.Port in "
+                    + profile.configFile() + ") is already in use by another program. Stop that program or set another "
+                    + "FMQGroup.Port (and the peer's FMQGroup.BackupHAPort).");
+        }
+        started.push(links);
+        started.push(controller);
+        controller.start();
+    }
+
+    /**
+     * Shared HA: as replicated HA (lock file, gateway check, HA channel, controller), over the shared store in
+     * {@code -dbPath}, which this server opens for writing only when it activates, fencing any older writer off.
+     */
+    private void startSharedHa() throws StartupException, InterruptedException {
+        Profile profile = settings.profile();
+        Path lockPath = profile.haCommon().lockFile().orElseThrow();
+        FileHaLock haLock = new FileHaLock(lockPath, LockOwner.ofThisProcess(profile.name()), clock);
+        LockIdentity lockIdentity;
+        try {
+            lockIdentity = haLock.identity();
+        } catch (LockFileException e) {
+            haLock.close();
+            throw new StartupException(StartupException.FAILED, "Cannot use the lock file " + lockPath + " (FMQGroup.LockFile in "
+                    + profile.configFile() + "): " + e.getMessage());
+        }
+        started.push(haLock);
+        String guardedBy;
+        try {
+            guardedBy = io.fmq.store.WriterFence.lockIdentity(settings.storeDir());
+        } catch (IOException e) {
+            haLock.close();
+            throw new StartupException(StartupException.FAILED, "Cannot read the shared store in " + settings.storeDir() + ": "
+                    + e.getMessage());
+        }
+        if (guardedBy != null && !guardedBy.equals(lockIdentity.toString())) {
+            haLock.close();
+            throw new StartupException(StartupException.FAILED, "The shared store in " + settings.storeDir() + " is guarded by "
+                    + "another lock file (identity " + guardedBy + ") than this server's " + lockPath + " (identity " + lockIdentity
+                    + "): the two servers of the pair use different lock files, so both could become active. Make "
+                    + "FMQGroup.LockFile in " + profile.configFile() + " name the same file as the other server's.");
+        }
+        SharedHaStore store = new SharedHaStore(settings.storeDir(), lockIdentity.toString(), this::reportRecovery);
+        sharedStore = store;
+        started.push(store);
+        Profile.HaCommon common = profile.haCommon();
+        Profile.HaManager manager = profile.haManager();
+        HaTimings timings = new HaTimings(common.pingInterval(), manager.activeLockReAcquisitionInterval(),
+                manager.passiveLockAcquisitionInterval(), manager.maxWaitTimeout(), common.socketCreationTimeout());
+        PairSettings pair = new PairSettings(manager.activeLockReAcquisitionInterval(), manager.passiveLockAcquisitionInterval(),
+                common.pingInterval(), common.gatewayServerIpAddress(), common.gatewayServerPort(), lockIdentity.toString(),
+                lockPath.toString(), profile.haMode().configValue());
+        String role = manager.primary() ? "Primary" : "Secondary";
+        HaStatusBean bean = new HaStatusBean();
+        HaServing serving = new HaServing(store::currentJournal);
+        started.push(serving);
+        HaController.Parts parts = new HaController.Parts(haLock,
+                new TcpGatewayProbe(common.gatewayServerIpAddress(), common.gatewayServerPort(), common.socketCreationTimeout()),
+                store, serving, HaExecutor.newThread("fmq-ha-controller"), nanoTime, clock, TakeoverProof::find);
+        HaController controller = new HaController(new HaController.Identity(role, manager.primary(), profile.name(), pair.toMap()),
+                new SharedHaStateMachine(timings), parts, console, this::fail, bean::transition);
         bean.attach(controller);
         haStatus = bean;
         register(ObjectNames.HA_STATUS, new DescribedMXBean<>(bean, HaStatusMXBean.class));
@@ -347,7 +428,8 @@ public final class Server {
     /** The server's journal; null before start, and in an HA pair while the store follows the peer. */
     public FileJournal journal() {
         FileHaStore store = haStore;
-        return store != null ? store.currentJournal() : journal;
+        SharedHaStore shared = sharedStore;
+        return store != null ? store.currentJournal() : shared != null ? shared.currentJournal() : journal;
     }
 
     private void registerMBeans() throws StartupException {

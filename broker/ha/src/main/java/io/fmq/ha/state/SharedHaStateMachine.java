@@ -205,7 +205,7 @@ public final class SharedHaStateMachine implements HaMachine {
             return stepDown(s, in, "gateway unreachable: this server may be isolated");
         }
         if (in.event() == HaEvent.SWITCHOVER_REQUESTED) {
-            HaDecision d = go(s, in, PASSIVE, "switchover requested: stopped serving and writing; the lock goes to the peer", 0,
+            HaDecision d = go(s, in, PASSIVE, "switchover: stopped serving and writing; the lock goes to the peer", 0,
                     List.of(STOP_CLIENT_ACCEPTOR, RELEASE_LOCK, BROADCAST_STATE));
             return new HaDecision(d.status().withPeerWaitUntil(now + timings.maxWaitTimeout().toNanos()), d.actions(), 0, d.cause());
         }

@@ -14,6 +14,7 @@ import io.fmq.ha.state.HaAction;
 import io.fmq.ha.state.HaDecision;
 import io.fmq.ha.state.HaEvent;
 import io.fmq.ha.state.HaInputs;
+import io.fmq.ha.state.HaMachine;
 import io.fmq.ha.state.HaState;
 import io.fmq.ha.state.HaStateMachine;
 import io.fmq.ha.state.HaStatus;
@@ -122,7 +123,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     }
 
     private final Identity identity;
-    private final HaStateMachine machine;
+    private final HaMachine machine;
     private final HaLock lock;
     private final GatewayProbe gateway;
     private final HaStore store;
@@ -154,6 +155,12 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     private long servingWanted = -1;
     /** A target resynchronisation that waits for a running restore to finish (the restore reads the journal it replaces). */
     private boolean targetSyncWaiting;
+    /** Shared mode: closing the store's journal (stop writing) waits for a running restore to finish with it. */
+    private boolean stopWritingWaiting;
+    /** Shared mode: a restore asked for by PREPARE_SERVICES is held here until START_CLIENT_ACCEPTOR opens its port. */
+    private ServingRole.Restored prepared;
+    /** The running or held restore was asked for by PREPARE_SERVICES (shared mode): hold it, do not open it. */
+    private boolean prepareOnly;
     private HaChannel.Link link;
     /** The highest epoch for which the peer said goodbye (stopped serving on purpose) on the current or last link. */
     private long peerGoodbyeEpoch = -1;
@@ -177,7 +184,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     private volatile Snapshot snapshot = new Snapshot(HaState.WAITING, HaState.DEAD, HaState.DEAD, false, false, true,
             RepositoryPosition.EMPTY, null, "");
 
-    public HaController(Identity identity, HaStateMachine machine, Parts parts, ConsoleLog console, Consumer<String> fatal,
+    public HaController(Identity identity, HaMachine machine, Parts parts, ConsoleLog console, Consumer<String> fatal,
                         Observer observer) {
         this.identity = identity;
         this.machine = machine;
@@ -333,6 +340,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 // the lock has the epoch: from here a peer taking the lock knows this server went on; the store's
                 // EPOCH record is itself an append through the confirm gate
                 epochRecorded = true;
+                stopWritingWaiting = false; // the journal of the new epoch replaces the old one
                 long epoch = store.beginEpoch(d.raisedEpoch());
                 lockView = new LockView(lockView.held(), Math.max(lockView.epoch(), epoch), lockView.releasedCleanly());
                 LOG.info("HA: epoch {} begins", epoch);
@@ -341,6 +349,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 held.forEach(f -> f.complete(null));
             }
             case START_CLIENT_ACCEPTOR -> startServing();
+            case PREPARE_SERVICES -> prepareServices();
             case STOP_CLIENT_ACCEPTOR -> stopServing();
             case BEGIN_SYNC_AS_SOURCE -> replication.beginAsSource();
             case BEGIN_SYNC_AS_TARGET -> {
@@ -501,9 +510,34 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
      * than a short serving lease: the confirm gate closes over client work only, installed just before the port opens.
      */
     private void startServing() throws Exception {
+        if (prepared != null) {
+            ServingRole.Restored r = prepared;
+            prepared = null;
+            store.setConfirmGate(this::mayConfirm);
+            r.open();
+            servingClients = true;
+            return;
+        }
+        prepareOnly = false;
         if (servingClients || servingWanted >= 0) {
             return;
         }
+        store.openJournal();
+        servingWanted = ++servingGeneration;
+        if (!restoring) {
+            beginRestore();
+        }
+    }
+
+    /**
+     * Shared mode, ACTIVATING: restores the broker from the store this server has just fenced, and reports
+     * SERVICES_READY when it is done; the port opens with START_CLIENT_ACCEPTOR once the machine goes ACTIVE.
+     */
+    private void prepareServices() throws Exception {
+        if (prepared != null || servingWanted >= 0) {
+            return;
+        }
+        prepareOnly = true;
         store.openJournal();
         servingWanted = ++servingGeneration;
         if (!restoring) {
@@ -533,7 +567,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             }
             return;
         }
-        boolean wanted = generation == servingWanted && status.state().acceptsClients();
+        boolean wanted = generation == servingWanted && (status.state().acceptsClients() || prepareOnly && status.state() == HaState.ACTIVATING);
         if (failure != null || !wanted) {
             if (r != null) {
                 r.discard();
@@ -550,8 +584,14 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             afterRestore();
             return;
         }
-        store.setConfirmGate(this::mayConfirm);
         servingWanted = -1;
+        if (prepareOnly) {
+            prepared = r; // opened by START_CLIENT_ACCEPTOR, discarded by a step-down
+            submit(HaEvent.SERVICES_READY);
+            publish();
+            return;
+        }
+        store.setConfirmGate(this::mayConfirm);
         try {
             r.open();
             servingClients = true;
@@ -564,6 +604,10 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
 
     /** Controller thread: a stale restore was discarded; runs what waited for it. */
     private void afterRestore() {
+        if (stopWritingWaiting) {
+            stopWritingWaiting = false;
+            store.stopWriting();
+        }
         if (targetSyncWaiting) {
             targetSyncWaiting = false;
             if (status.state() == HaState.PASSIVE_SYNC) {
@@ -579,8 +623,19 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     }
 
     private void stopServing() {
-        boolean wasStarting = servingWanted >= 0;
+        boolean wasStarting = servingWanted >= 0 || prepared != null;
         servingWanted = -1;
+        if (prepared != null) {
+            prepared.discard();
+            prepared = null;
+            store.setConfirmGate(this::mayConfirm);
+        }
+        // shared mode: stop writing too (a no-op for a replicated store); a running restore still reads the journal
+        if (restoring) {
+            stopWritingWaiting = true;
+        } else {
+            store.stopWriting();
+        }
         if (servingClients || wasStarting) {
             servingClients = false;
             serving.stop();

@@ -27,6 +27,13 @@ public interface HaStore extends AutoCloseable {
     /** Starts a new epoch of at least {@code atLeast}, opening the store as the journal first; returns it once durable. */
     long beginEpoch(long atLeast) throws IOException;
 
+    /**
+     * Stops writing: a shared store closes its journal when its server steps down (it is opened again only by
+     * {@link #beginEpoch}, in a newer epoch); a replicated store keeps it (nothing else writes to it).
+     */
+    default void stopWriting() {
+    }
+
     /** What the journal asks before it confirms an append (null: confirm always). See {@code FileJournal.setConfirmGate}. */
     void setConfirmGate(BooleanSupplier gate);
 

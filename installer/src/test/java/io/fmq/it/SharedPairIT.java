@@ -1,0 +1,228 @@
+package io.fmq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fmq.client.FmqConnectionFactory;
+import io.fmq.profile.ConfigKey;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A shared HA pair of server processes on loopback over one store folder: forming, failover, switchover, lock loss, refusals. */
+class SharedPairIT {
+    @TempDir
+    Path dir;
+
+    Installation fmq;
+    Path store;
+
+    @BeforeEach
+    void copy() throws Exception {
+        fmq = Installation.copy(dir);
+        store = dir.resolve("shared-db");
+    }
+
+    @AfterEach
+    void kill() throws Exception {
+        fmq.killServers();
+    }
+
+    /** The files a server process has open under {@code folder} (from /proc). */
+    private static List<Path> openFilesUnder(long pid, Path folder) throws IOException {
+        List<Path> open = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(folder.toRealPath())) {
+                        open.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return open;
+    }
+
+    private FmqConnectionFactory durable(HaPair pair, String clientId) {
+        FmqConnectionFactory f = new FmqConnectionFactory("fmq://localhost:" + pair.client(pair.primaryName));
+        f.setBackupURLs("fmq://localhost:" + pair.client(pair.secondaryName));
+        f.setDurableConnections(true);
+        f.setUser("admin");
+        f.setPassword("passwd");
+        f.setClientID(clientId);
+        f.setOutboxDirectory(dir.resolve("outbox").toString());
+        f.setReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+        f.setReconnectTimeout(Duration.ofMinutes(2));
+        return f;
+    }
+
+    @Test
+    void thePairFormsInEitherOrderAndOnlyTheActiveHasTheStoreOpen() throws Exception {
+        HaPair pair = HaPair.shared(fmq, store, Map.of());
+        pair.start(pair.secondaryName);
+        pair.awaitState(pair.secondaryName, "ACTIVE"); // the first to take the lock does not wait for its peer
+        pair.start(pair.primaryName);
+        String active = pair.awaitActivePassive();
+        assertThat(active).isEqualTo(pair.secondaryName);
+        String passive = HaPair.other(active);
+        assertThat(pair.console(active)).contains("Successfully acquired lock on :: ", "Secondary Server switched to ACTIVATING",
+                "Secondary Server switched to ACTIVE");
+        assertThat(pair.console(passive)).contains("Primary Server switched to PASSIVE", "Trying to establish connection with localhost:",
+                "New status of remote server = ACTIVE");
+        assertThat(Installation.listening(pair.client(passive))).as("a passive server accepts no clients").isFalse();
+        assertThat(openFilesUnder(fmq.serverPid(passive), store)).as("the passive never opens the shared store").isEmpty();
+        assertThat(openFilesUnder(fmq.serverPid(active), store)).as("the active writes its segment").isNotEmpty();
+        try (Stream<Path> s = Files.walk(store)) {
+            assertThat(s.filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".out")).toList())
+                    .as("logs stay in each profile, never in the shared folder").isEmpty();
+        }
+        Installation.Result status = fmq.run("server-status.sh", "-rmiPort", Integer.toString(pair.rmi(active)));
+        assertThat(status.output()).as(status.toString()).contains("ACTIVE", "PASSIVE", store.toString());
+
+        assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(pair.rmi(passive))).exitCode()).isZero();
+        assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(pair.rmi(active))).exitCode()).isZero();
+        pair.start(pair.primaryName);
+        pair.awaitState(pair.primaryName, "ACTIVE");
+        pair.start(pair.secondaryName);
+        assertThat(pair.awaitActivePassive()).isEqualTo(pair.primaryName);
+    }
+
+    @Test
+    void killingTheActiveUnderDurableLoadLosesAndDuplicatesNothingAndTheKilledOneRejoinsAsPassive() throws Exception {
+        HaPair pair = HaPair.shared(fmq, store, Map.of());
+        String active = pair.startPair();
+        String passive = HaPair.other(active);
+        int total = 600;
+        Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
+        AtomicReference<JMSException> failure = new AtomicReference<>();
+        try (Connection consumerConnection = durable(pair, "shared-consumer").createConnection();
+             Connection producerConnection = durable(pair, "shared-producer").createConnection()) {
+            consumerConnection.setExceptionListener(failure::set);
+            Session cs = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = cs.createConsumer(cs.createQueue("shared.failover"));
+            consumer.setMessageListener(m -> {
+                try {
+                    received.computeIfAbsent(m.getIntProperty("n"), k -> new AtomicInteger()).incrementAndGet();
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            consumerConnection.start();
+            Session ps = producerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = ps.createProducer(ps.createQueue("shared.failover"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < total; i++) {
+                Message m = ps.createTextMessage("m" + i);
+                m.setIntProperty("n", i);
+                producer.send(m);
+                if (i == total / 3) {
+                    pair.kill9(active);
+                }
+            }
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> received.size() == total);
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(received).hasSize(total);
+        assertThat(received.values().stream().filter(c -> c.get() > 1).count()).as("delivered twice").isZero();
+        assertThat(pair.state(passive)).isEqualTo("ACTIVE");
+
+        pair.start(active);
+        pair.awaitState(active, "PASSIVE");
+        assertThat(pair.console(active)).contains("New status of remote server = ACTIVE");
+    }
+
+    @Test
+    void switchoverHandsTheActiveRoleToThePassiveWithoutLosingAMessage() throws Exception {
+        HaPair pair = HaPair.shared(fmq, store, Map.of());
+        String active = pair.startPair();
+        String passive = HaPair.other(active);
+        try (Connection c = new FmqConnectionFactory("fmq://localhost:" + pair.client(active)).createConnection("admin", "passwd")) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("moved"));
+            for (int i = 0; i < 100; i++) {
+                p.send(s.createTextMessage(Integer.toString(i)));
+            }
+        }
+        assertThat(pair.invoke(active, "switchover")).startsWith("Switchover done");
+        pair.awaitState(passive, "ACTIVE");
+        pair.awaitState(active, "PASSIVE");
+        List<String> got = new ArrayList<>();
+        try (Connection c = new FmqConnectionFactory("fmq://localhost:" + pair.client(passive)).createConnection("admin", "passwd")) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("moved"));
+            for (Message m = consumer.receive(5_000); m != null && got.size() < 1_000; m = consumer.receive(1_000)) {
+                got.add(m.getBody(String.class));
+            }
+        }
+        assertThat(got).hasSize(100).doesNotHaveDuplicates();
+        assertThat(pair.invoke(passive, "switchover")).startsWith("Switchover done");
+        pair.awaitState(active, "ACTIVE");
+    }
+
+    @Test
+    void anActiveThatLosesItsLockStepsDownAndThePairRecovers() throws Exception {
+        HaPair pair = HaPair.shared(fmq, store, Map.of());
+        String active = pair.startPair();
+        // the same lock (same identity) as another file: the active's lock is on the old file, which is gone
+        Path lockFile = fmq.profile("FioranoMQ_HA_shared").resolve("lock.dat");
+        Path copy = lockFile.resolveSibling("lock.dat.copy");
+        Files.copy(lockFile, copy);
+        Files.move(copy, lockFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String passiveLine = (active.equals(pair.primaryName) ? "Primary" : "Secondary") + " Server switched to PASSIVE";
+        await().atMost(Duration.ofSeconds(30)).until(() -> pair.console(active).split(passiveLine, -1).length > 2);
+        pair.awaitActivePassive();
+    }
+
+    @Test
+    void serversWhoseLockFilesDifferAreRefusedBeforeEitherServes() throws Exception {
+        HaPair pair = HaPair.shared(fmq, store, Map.of());
+        fmq.configure(pair.secondaryName, Map.of(ConfigKey.LOCK_FILE, dir.resolve("other-lock.dat").toString()));
+        pair.start(pair.primaryName);
+        pair.awaitState(pair.primaryName, "ACTIVE");
+        Installation.Result second = fmq.run("fmq.sh", "-profile", pair.secondaryName, "-dbPath", store.toString());
+        assertThat(second.exitCode()).as(second.output()).isNotZero();
+        assertThat(second.output()).contains("different lock files", "FMQGroup.LockFile").doesNotContain("\tat ");
+        assertThat(pair.state(pair.primaryName)).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void aMissingOrWrongDbPathIsRefusedWithOneSentence() throws Exception {
+        HaPair pair = HaPair.shared(fmq, store, Map.of());
+        Installation.Result missing = fmq.run("fmq.sh", "-profile", pair.primaryName, "-dbPath", dir.resolve("not-mounted").toString());
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.output()).contains("does not exist", "Mount the shared storage").doesNotContain("\tat ");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Installation.Result notFolder = fmq.run("fmq.sh", "-profile", pair.primaryName, "-dbPath", file.toString());
+        assertThat(notFolder.exitCode()).isNotZero();
+        assertThat(notFolder.output()).contains("is not a folder");
+        Installation.Result none = fmq.run("fmq.sh", "-profile", pair.primaryName);
+        assertThat(none.exitCode()).isNotZero();
+        assertThat(none.output()).contains("-dbPath");
+        assertThat(Installation.listening(pair.client(pair.primaryName))).isFalse();
+    }
+}
