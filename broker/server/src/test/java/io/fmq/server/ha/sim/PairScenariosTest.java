@@ -110,4 +110,78 @@ class PairScenariosTest {
         assertThat(w.node(0).state()).isEqualTo(HaState.PASSIVE);
         assertThat(w.holdsEveryAcknowledged(w.node(1))).isTrue();
     }
+
+    // ------------------------------------------------------------------------------------- shared pairs
+
+    /** A shared pair whose lock is on network storage (it can be cut, and a cut-off holder's lease runs out). */
+    private static PairWorld sharedStarted() {
+        for (long seed = 1; seed <= 100; seed++) {
+            PairWorld w = PairWorld.shared(seed, true);
+            if (!w.localLock()) {
+                w.startBoth();
+                w.runFor(15 * SECOND);
+                return w;
+            }
+        }
+        throw new AssertionError("no seed of 100 gives a network lock");
+    }
+
+    private static SimNode activeOf(PairWorld w) {
+        return w.node(0).state() == HaState.ACTIVE ? w.node(0) : w.node(1);
+    }
+
+    @Test
+    void aSharedPairSettlesWithOneActiveAndThePassiveTakesOverAfterAKill() {
+        PairWorld w = sharedStarted();
+        SimNode active = activeOf(w);
+        SimNode passive = w.node(1 - active.index);
+        assertThat(active.state()).isEqualTo(HaState.ACTIVE);
+        assertThat(passive.state()).isEqualTo(HaState.PASSIVE);
+        write(w, 10);
+        assertThat(w.acknowledged()).isEqualTo(10);
+        w.kill(active);
+        w.runFor(20 * SECOND);
+        assertThat(passive.state()).as(w.describe()).isEqualTo(HaState.ACTIVE);
+        assertThat(w.holdsEveryAcknowledged(passive)).isTrue();
+        w.restart(active);
+        w.runFor(20 * SECOND);
+        assertThat(active.state()).isEqualTo(HaState.PASSIVE);
+        write(w, 5);
+        assertThat(w.acknowledged()).isEqualTo(15);
+        assertThat(w.holdsEveryAcknowledged(passive)).isTrue();
+    }
+
+    /**
+     * The active is frozen and cut off from the storage; its lock lease runs out and the passive takes over. Then
+     * its storage path comes back and it wakes up with a client change in hand, handled before its controller
+     * notices anything: the write lands in its old epoch's segment, is refused, and is never read back.
+     */
+    @Test
+    void aStaleSharedWriterConfirmsNothingAndItsWriteIsNeverReadBack() {
+        PairWorld w = sharedStarted();
+        write(w, 5);
+        SimNode old = activeOf(w);
+        SimNode other = w.node(1 - old.index);
+        w.cutLockPath(old, true);
+        old.pauseUntil(Long.MAX_VALUE);
+        w.runFor(30 * SECOND);
+        assertThat(other.state()).isEqualTo(HaState.ACTIVE);
+        write(w, 5);
+        w.cutLockPath(old, false);
+        w.sendWhilePaused(old);
+        int waiting = old.inbox.size(); // with any the clients sent it while it was frozen
+        int acknowledged = w.acknowledged();
+        assertThat(acknowledged).isGreaterThanOrEqualTo(5);
+        w.resumeHandlingClientsFirst(old);
+        w.checkInvariants();
+        assertThat(waiting).isPositive();
+        // the first lands in its old epoch's segment and is refused; after that its journal writes nothing more
+        assertThat(w.staleWrites()).as(w.describe()).isEqualTo(1);
+        assertThat(w.acknowledged()).as("nothing the stale writer wrote is confirmed").isEqualTo(acknowledged);
+        w.runFor(20 * SECOND);
+        assertThat(old.state()).isEqualTo(HaState.PASSIVE);
+        assertThat(other.state()).isEqualTo(HaState.ACTIVE);
+        assertThat(w.holdsEveryAcknowledged(other)).isTrue();
+        assertThat(w.sharedStore().staleRecordReadBack()).isNull();
+    }
 }

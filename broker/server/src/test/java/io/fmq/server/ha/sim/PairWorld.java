@@ -18,7 +18,8 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * A replicated pair of production {@link HaController}s in one thread: a manual ticker, the in-memory HA channel
+ * A pair of production {@link HaController}s in one thread, replicated (a {@link SimStore} each) or shared (one
+ * {@link SharedSimStore} both open, behind the store's fence, on the same storage path as the lock): a manual ticker, the in-memory HA channel
  * ({@link SimNetwork}), one lock file reached over a path per server ({@link SimLock}), a gateway path per server,
  * in-memory stores ({@link SimStore}) and a client that writes to whichever server accepts it. A seeded
  * {@link #randomStep} injects the faults: kill and restart, pause of a whole server for any length, partitions of
@@ -54,10 +55,13 @@ final class PairWorld implements SimNetwork.Env {
     private final HaController.TakeoverRule takeoverRule;
     private final InMemoryLockFile lockFile = new InMemoryLockFile("sim.lck");
     private final SimNetwork network;
+    private final SharedSimStore sharedStore;
     private final SimNode[] nodes = new SimNode[2];
     private final boolean[] lockCut = new boolean[2];
     private final long[] lockCutSince = new long[2];
     private final boolean[] gatewayCut = new boolean[2];
+    /** Shared pair: a whole host frozen until then (a VM pause: its kernel stops renewing the storage lease too). */
+    private final long[] hostFrozenUntil = {Long.MIN_VALUE, Long.MIN_VALUE};
     private final long[] highestEpoch = new long[2];
     private final List<Acked> acked = new ArrayList<>();
     private final Clock clock = new Clock() {
@@ -84,6 +88,16 @@ final class PairWorld implements SimNetwork.Env {
     private final java.util.Set<String> statesSeen = new java.util.TreeSet<>();
 
     PairWorld(long seed, HaController.TakeoverRule takeoverRule) {
+        this(seed, takeoverRule, null);
+    }
+
+    /** A shared pair over one store, fenced or (the planted bug) not. */
+    static PairWorld shared(long seed, boolean fenced) {
+        return new PairWorld(seed, TakeoverProof::find, new SharedSimStore(fenced));
+    }
+
+    private PairWorld(long seed, HaController.TakeoverRule takeoverRule, SharedSimStore sharedStore) {
+        this.sharedStore = sharedStore;
         this.random = new Random(seed);
         this.takeoverRule = takeoverRule;
         long[] leases = {500_000_000L, 3_000_000_000L, 8_000_000_000L};
@@ -101,6 +115,19 @@ final class PairWorld implements SimNetwork.Env {
     }
 
     // ------------------------------------------------------------------------------------- what the parts use
+
+    boolean shared() {
+        return sharedStore != null;
+    }
+
+    /** The store of server {@code index}: its own, or its handle on the shared one (cut with its lock path). */
+    SimNodeStore newStore(int index) {
+        return sharedStore == null ? new SimStore() : sharedStore.handle(() -> lockCut[index]);
+    }
+
+    SharedSimStore sharedStore() {
+        return sharedStore;
+    }
 
     /** How long a broker restore takes: mostly short, sometimes longer than a serving lease (a large store). */
     long restoreNanos() {
@@ -173,6 +200,14 @@ final class PairWorld implements SimNetwork.Env {
     /** Moves time on by {@code nanos}: the file server's leases, the network's heartbeats and connects. */
     void advance(long nanos) {
         now += nanos;
+        for (int k = 0; k < 2; k++) {
+            if (hostFrozenUntil[k] != Long.MIN_VALUE && now >= hostFrozenUntil[k]) {
+                hostFrozenUntil[k] = Long.MIN_VALUE;
+                if (lockCut[k]) {
+                    toggleLockCut(k); // the host runs again: its storage client reconnects
+                }
+            }
+        }
         Optional<LockHolder> holder = lockFile.currentHolder();
         if (holder.isPresent()) {
             int k = holder.get().owner().server().equals(nodes[0].name) ? 0 : 1;
@@ -201,6 +236,11 @@ final class PairWorld implements SimNetwork.Env {
                     continue;
                 }
                 SimLog.node(n.name);
+                if (!n.inbox.isEmpty() && random.nextBoolean()) {
+                    // a shared server that woke up: its client connections race its controller
+                    write(n, n.inbox.poll());
+                    progress = true;
+                }
                 switch (random.nextInt(3)) {
                     case 0 -> {
                         progress |= n.executor.runReady(1 + random.nextInt(8)) > 0;
@@ -211,6 +251,10 @@ final class PairWorld implements SimNetwork.Env {
                         progress |= n.executor.runReady(1 + random.nextInt(8)) > 0;
                     }
                     default -> progress |= network.deliver(n.index, 1 + random.nextInt(6)) > 0;
+                }
+                if (!n.inbox.isEmpty() && random.nextBoolean()) {
+                    write(n, n.inbox.poll());
+                    progress = true;
                 }
                 progress |= network.deliver(n.index, 1) > 0;
             }
@@ -225,7 +269,7 @@ final class PairWorld implements SimNetwork.Env {
 
     private boolean busy() {
         for (SimNode n : nodes) {
-            if (n.running() && (n.executor.hasReady() || n.store.replicaBusy())) {
+            if (n.running() && (n.executor.hasReady() || n.store.replicaBusy() || !n.inbox.isEmpty())) {
                 return true;
             }
         }
@@ -242,8 +286,26 @@ final class PairWorld implements SimNetwork.Env {
         }
     }
 
-    /** A client sends one change to the server that accepts clients, if any. */
+    /**
+     * A client sends one change to the server that accepts clients, if any. In a shared pair it may also reach a
+     * server that is paused while serving (its socket takes it; the process handles it when it runs again).
+     */
     void clientWrite() {
+        if (shared()) {
+            int first = random.nextInt(2);
+            for (int i = 0; i < 2; i++) {
+                SimNode n = nodes[(first + i) % 2];
+                if (n.running() && n.serving()) {
+                    write(n, nextId++);
+                    return;
+                }
+                if (n.paused() && n.serving()) {
+                    n.inbox.add(nextId++);
+                    return;
+                }
+            }
+            return;
+        }
         for (SimNode n : nodes) {
             if (n.running() && n.serving()) {
                 long id = nextId++;
@@ -256,6 +318,15 @@ final class PairWorld implements SimNetwork.Env {
                 return;
             }
         }
+    }
+
+    private void write(SimNode n, long id) {
+        long epoch = n.store.epoch();
+        n.store.clientAppend(id).whenComplete((seq, e) -> {
+            if (e == null) {
+                acked.add(new Acked(seq, id, epoch));
+            }
+        });
     }
 
     private void toggleLockCut(int k) {
@@ -321,7 +392,15 @@ final class PairWorld implements SimNetwork.Env {
             if (n.running()) {
                 // a GC stall or SIGSTOP of any length, from a moment to far beyond every timeout
                 long[] lengths = {50_000_000L, 700_000_000L, 2_500_000_000L, 6_000_000_000L, 30_000_000_000L};
-                n.pauseUntil(now + (long) (random.nextDouble() * lengths[random.nextInt(lengths.length)]));
+                long until = now + (long) (random.nextDouble() * lengths[random.nextInt(lengths.length)]);
+                n.pauseUntil(until);
+                if (shared() && !localLock && random.nextInt(3) == 0) {
+                    // the whole host stops: nothing renews its storage lease, which may run out and be taken
+                    hostFrozenUntil[n.index] = until;
+                    if (!lockCut[n.index]) {
+                        toggleLockCut(n.index);
+                    }
+                }
             }
         } else if (roll < 86) {
             long[] delays = {1_000_000L, 20_000_000L, 300_000_000L, 2_500_000_000L};
@@ -361,6 +440,7 @@ final class PairWorld implements SimNetwork.Env {
         network.maxDelay(20_000_000L);
         for (SimNode n : nodes) {
             gatewayCut[n.index] = false;
+            hostFrozenUntil[n.index] = Long.MIN_VALUE;
             if (lockCut[n.index]) {
                 toggleLockCut(n.index);
             }
@@ -382,6 +462,11 @@ final class PairWorld implements SimNetwork.Env {
     }
 
     private boolean converged() {
+        if (shared()) {
+            SimNode a = nodes[0].state() == HaState.ACTIVE ? nodes[0] : nodes[1].state() == HaState.ACTIVE ? nodes[1] : null;
+            return a != null && nodes[1 - a.index].state() == HaState.PASSIVE && !busy() && a.accepting()
+                    && a.store.epoch() == sharedStore.sharedEpoch();
+        }
         SimNode a = nodes[0].state() == HaState.ACTIVE ? nodes[0] : nodes[1].state() == HaState.ACTIVE ? nodes[1] : null;
         if (a == null) {
             return false;
@@ -410,6 +495,13 @@ final class PairWorld implements SimNetwork.Env {
                     throw new AssertionError("both servers accept clients (each within its own serving lease): " + describe());
                 }
                 acceptor = n;
+            }
+        }
+        if (shared()) {
+            long[] stale = sharedStore.staleRecordReadBack();
+            if (stale != null) {
+                throw new AssertionError("a record written by a stale writer (epoch " + stale[1] + ", id " + stale[2]
+                        + ", after a newer epoch fenced it off) is read back at sequence " + stale[0] + ": " + describe());
             }
         }
         if (acceptor != null) {
@@ -444,6 +536,30 @@ final class PairWorld implements SimNetwork.Env {
         gatewayCut[n.index] = cut;
     }
 
+    /** Cuts or restores the path of {@code n} to the lock (and, in a shared pair, to the store on the same storage). */
+    void cutLockPath(SimNode n, boolean cut) {
+        if (lockCut[n.index] != cut) {
+            toggleLockCut(n.index);
+        }
+    }
+
+    /** Shared pair: a client change reaches paused {@code n}, which takes it when it runs again. */
+    void sendWhilePaused(SimNode n) {
+        n.inbox.add(nextId++);
+    }
+
+    /** Resumes paused {@code n} and lets it handle what its clients sent first, before its controller runs. */
+    void resumeHandlingClientsFirst(SimNode n) {
+        n.resume();
+        while (!n.inbox.isEmpty()) {
+            write(n, n.inbox.poll());
+        }
+    }
+
+    int staleWrites() {
+        return sharedStore == null ? 0 : sharedStore.staleWrites();
+    }
+
     int convergences() {
         return convergences;
     }
@@ -457,7 +573,7 @@ final class PairWorld implements SimNetwork.Env {
     }
 
     String describe() {
-        return String.format("t=%d ms, ping %d ms, link %s%s, lock %s (%s, lease %d ms, cut %s/%s), gateway cut %s/%s, %s, %s", now / 1_000_000, timings.pingInterval().toMillis(),
+        return String.format((shared() ? "shared, " + sharedStore.staleWrites() + " stale writes, " : "") + "t=%d ms, ping %d ms, link %s%s, lock %s (%s, lease %d ms, cut %s/%s), gateway cut %s/%s, %s, %s", now / 1_000_000, timings.pingInterval().toMillis(),
                 network.linkUp() ? "up" : "down", network.cut() ? " (partitioned)" : "",
                 lockFile.currentHolder().map(LockHolder::toString).orElse("free"), localLock ? "local disk" : "network",
                 lockLeaseNanos / 1_000_000,

@@ -5,13 +5,15 @@ import io.fmq.ha.lock.InMemoryHaLock;
 import io.fmq.ha.lock.LockOwner;
 import io.fmq.ha.state.HaState;
 import io.fmq.ha.state.HaStateMachine;
+import io.fmq.ha.state.SharedHaStateMachine;
 import io.fmq.server.ConsoleLog;
 import io.fmq.server.ha.HaController;
 import java.util.Map;
 
 /**
  * One simulated server: a production {@link HaController} over the simulation's parts (in-memory channel end, lock
- * path, gateway path, store, serving role, manual executor, shared ticker). The store survives a kill; a restart
+ * path, gateway path, store, serving role, manual executor, shared ticker), with the replicated or the shared
+ * state machine. The store survives a kill; a restart
  * is a new process with a new controller, lock handle and executor.
  */
 final class SimNode {
@@ -20,8 +22,10 @@ final class SimNode {
     final int index;
     final String name;
     final boolean primary;
-    final SimStore store = new SimStore();
+    final SimNodeStore store;
     private final PairWorld world;
+    /** Shared mode: client changes that reached the process while it was paused, handled when it runs again. */
+    final java.util.ArrayDeque<Long> inbox = new java.util.ArrayDeque<>();
 
     private int pid;
     private boolean alive;
@@ -37,6 +41,7 @@ final class SimNode {
         this.index = index;
         this.primary = index == 0;
         this.name = primary ? "primary" : "secondary";
+        this.store = world.newStore(index);
     }
 
     void start() {
@@ -49,6 +54,10 @@ final class SimNode {
         HaController.ServingRole role = new HaController.ServingRole() {
             @Override
             public java.util.concurrent.CompletableFuture<Restored> restore() {
+                if (store instanceof SharedSimStore.Handle h && !h.writing()) {
+                    // as the server's: the broker is restored from the journal the controller opened
+                    return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("the journal is not open"));
+                }
                 // the broker's restore takes a while on its own thread, which stalls and dies with its server
                 java.util.concurrent.CompletableFuture<Restored> done = new java.util.concurrent.CompletableFuture<>();
                 Restored r = new Restored() {
@@ -74,7 +83,7 @@ final class SimNode {
                 () -> world.gatewayCut(index) ? GatewayStatus.unreachable("simulated cut") : GatewayStatus.reachable("simulated"),
                 store, role, executor, world::now, world.clock(), world.takeoverRule());
         controller = new HaController(new HaController.Identity(primary ? "Primary" : "Secondary", primary, name, PAIR_SETTINGS),
-                new HaStateMachine(world.timings(), primary), parts, new ConsoleLog(), m -> fatal = m, (from, to, cause) -> {
+                world.shared() ? new SharedHaStateMachine(world.timings()) : new HaStateMachine(world.timings(), primary), parts, new ConsoleLog(), m -> fatal = m, (from, to, cause) -> {
                 });
         world.network().endpoint(index).attach(controller, controller::hello);
         alive = true;
@@ -86,6 +95,7 @@ final class SimNode {
     void kill() {
         alive = false;
         serving = false;
+        inbox.clear();
         executor.shutdown();
         world.network().endpoint(index).processDied();
         store.crash();

@@ -27,7 +27,7 @@ import java.util.zip.CRC32;
  * <p>What is in memory only (and lost by a kill): the open journal or replica, the attached source, messages the
  * sink has queued but not applied. The sink applies on {@link #applyReplica} (its writer thread, run by the simulator).
  */
-final class SimStore implements HaStore {
+final class SimStore implements SimNodeStore {
     static final int RECORD = 24;
     static final long SEGMENT = 1;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -47,16 +47,16 @@ final class SimStore implements HaStore {
         return bytes.length / RECORD;
     }
 
-    long epoch() {
+    public long epoch() {
         return epoch;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return bytes.clone();
     }
 
     /** Whether record {@code sequence} is the client record {@code id}. */
-    boolean holds(long sequence, long id) {
+    public boolean holds(long sequence, long id) {
         if (sequence < 1 || sequence > lastSequence()) {
             return false;
         }
@@ -77,7 +77,7 @@ final class SimStore implements HaStore {
     }
 
     /** The process ended: what was only in memory is gone; at restart the store opens as the journal. */
-    void crash() {
+    public void crash() {
         if (source != null) {
             source.stopped = true;
         }
@@ -97,7 +97,7 @@ final class SimStore implements HaStore {
      * A client's change on the serving server: written at once (memory is this store's disk), confirmed when the
      * passive has it too while streaming, refused when the confirm gate is closed.
      */
-    CompletableFuture<Long> clientAppend(long id) {
+    public CompletableFuture<Long> clientAppend(long id) {
         if (!journalOpen) {
             return CompletableFuture.failedFuture(new IOException("the store is a replica"));
         }
@@ -209,12 +209,12 @@ final class SimStore implements HaStore {
     }
 
     /** Runs the replica's writer: applies what it has queued. Returns whether there was something. */
-    boolean applyReplica() {
+    public boolean applyReplica() {
         SimSink r = replica;
         return r != null && r.applyAll();
     }
 
-    boolean replicaBusy() {
+    public boolean replicaBusy() {
         return replica != null && !replica.queue.isEmpty();
     }
 
