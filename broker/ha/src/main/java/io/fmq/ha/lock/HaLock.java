@@ -54,7 +54,9 @@ public interface HaLock extends AutoCloseable {
      * Gives the lock up on purpose, after this holder stopped serving clients. If it can still prove it holds the
      * lock it first marks its holder record released — same epoch, {@code acceptorStoppedAt} — so that the next
      * holder knows this holder's serving lease for that epoch is over and need not wait it out; then it releases.
-     * Call it only once the client acceptor is stopped. Never throws; if the record cannot be written the lock is
+     * Call it only once the client acceptor is stopped, and only once this holder's own takeover wait has ended
+     * (before that, an earlier holder may still be inside its serving lease: release with {@link #release()}, so
+     * that the next holder waits). Never throws; if the record cannot be written the lock is
      * released anyway and the next holder waits.
      */
     void releaseAfterStopping(java.time.Instant acceptorStoppedAt);

@@ -172,6 +172,11 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     private String takeoverNote = "";
     /** When this server's acceptor last stopped (wall clock, for the lock's release record). */
     private Instant acceptorStoppedAt;
+    /**
+     * Until when (ticker) this holder's takeover wait runs: before then an earlier holder may still be serving, so a
+     * release must not claim that serving has stopped. {@link HaStatus#NONE} when not holding the lock.
+     */
+    private long takeoverWaitEndsAt = HaStatus.NONE;
     private volatile boolean stopped;
     /** False from a decision that raises the epoch until the lock and the store have it: nothing is confirmed alone before. */
     private volatile boolean epochRecorded = true;
@@ -284,6 +289,9 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
             epochRecorded = false;
         }
         status = d.status();
+        if (status.servingAllowedFrom() != HaStatus.NONE) {
+            takeoverWaitEndsAt = status.servingAllowedFrom(); // read by releaseLock, after the machine has cleared it
+        }
         if (d.transitioned(before)) {
             lastTransition = clock.instant();
             lastCause = d.cause();
@@ -455,9 +463,24 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     }
 
     /** Gives the lock up after this server stopped serving (all its releases are), recording so in the lock. */
+    /**
+     * Gives the lock up after stopping serving. The release record says "no server serves on this lock's behalf any
+     * more", which is true only once this holder's takeover wait has ended: before that, an earlier holder (frozen,
+     * or cut off with its lease lost) may still be inside its serving lease, and a next holder that trusted the record
+     * would serve beside it. So a holder that releases within its takeover wait releases without a record, and the
+     * next holder waits.
+     */
     private void releaseLock() {
         stopServing();
-        lock.releaseAfterStopping(acceptorStoppedAt != null ? acceptorStoppedAt : clock.instant());
+        long waitEnds = takeoverWaitEndsAt;
+        takeoverWaitEndsAt = HaStatus.NONE;
+        if (waitEnds != HaStatus.NONE && nanoTime.getAsLong() - waitEnds < 0) {
+            LOG.info("HA: releasing the lock without a release record: its takeover wait had {} ms to run, so an earlier "
+                    + "holder may still be serving", (waitEnds - nanoTime.getAsLong()) / 1_000_000);
+            lock.release();
+        } else {
+            lock.releaseAfterStopping(acceptorStoppedAt != null ? acceptorStoppedAt : clock.instant());
+        }
         lockView = LockView.notHeld(lockView.epoch());
     }
 

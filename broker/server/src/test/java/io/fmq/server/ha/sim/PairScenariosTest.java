@@ -115,9 +115,14 @@ class PairScenariosTest {
 
     /** A shared pair whose lock is on network storage (it can be cut, and a cut-off holder's lease runs out). */
     private static PairWorld sharedStarted() {
+        return sharedStarted(Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** As {@link #sharedStarted()}, with a lock lease and a ping interval of at most these. */
+    private static PairWorld sharedStarted(long maxLeaseNanos, long maxPingNanos) {
         for (long seed = 1; seed <= 100; seed++) {
             PairWorld w = PairWorld.shared(seed, true);
-            if (!w.localLock()) {
+            if (!w.localLock() && w.lockLeaseNanos() <= maxLeaseNanos && w.pingNanos() <= maxPingNanos) {
                 w.startBoth();
                 w.runFor(15 * SECOND);
                 return w;
@@ -183,5 +188,31 @@ class PairScenariosTest {
         assertThat(other.state()).isEqualTo(HaState.ACTIVE);
         assertThat(w.holdsEveryAcknowledged(other)).isTrue();
         assertThat(w.sharedStore().staleRecordReadBack()).isNull();
+    }
+
+    /**
+     * The active freezes cut off from the storage and loses its lock lease; the passive takes the lock but is shut
+     * down within its takeover wait (the frozen server's serving lease may still run), and restarts at once. Its
+     * release must not claim that serving stopped: taking the lock again, it waits again, and the two never
+     * accept clients at the same time (checked after every step).
+     */
+    @Test
+    void aHolderThatReleasesWithinItsTakeoverWaitLeavesNoReleaseRecord() {
+        // a short lock lease and a fast ping: the passive takes the lock well within the frozen server's serving lease
+        PairWorld w = sharedStarted(500_000_000L, 400_000_000L);
+        SimNode old = activeOf(w);
+        SimNode other = w.node(1 - old.index);
+        w.runFor(SECOND);
+        w.cutLockPath(old, true);
+        old.pauseUntil(Long.MAX_VALUE);
+        for (int i = 0; i < 3000 && other.state() != HaState.ACTIVATING; i++) {
+            w.runFor(10_000_000L);
+        }
+        assertThat(other.state()).as(w.describe()).isEqualTo(HaState.ACTIVATING);
+        w.shutdown(other);
+        w.restart(other);
+        w.runFor(20 * SECOND);
+        assertThat(other.state()).isEqualTo(HaState.ACTIVE);
+        assertThat(w.holdsEveryAcknowledged(other)).isTrue();
     }
 }

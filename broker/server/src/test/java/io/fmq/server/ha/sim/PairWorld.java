@@ -165,6 +165,10 @@ final class PairWorld implements SimNetwork.Env {
         return network;
     }
 
+    long lockLeaseNanos() {
+        return lockLeaseNanos;
+    }
+
     boolean localLock() {
         return localLock;
     }
