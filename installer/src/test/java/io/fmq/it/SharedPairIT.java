@@ -225,4 +225,108 @@ class SharedPairIT {
         assertThat(none.output()).contains("-dbPath");
         assertThat(Installation.listening(pair.client(pair.primaryName))).isFalse();
     }
+
+    /**
+     * The stale writer: the active is frozen (SIGSTOP) under durable load, and while it is frozen its lock is taken
+     * from it (the lock file is replaced by a copy, as a lock lease that lapses at the file server would leave it).
+     * The passive takes over, fences the store and serves. Then the frozen server resumes with client work in hand:
+     * it must confirm nothing, step down, and leave a store that holds every message sent exactly once; a server
+     * started on the store afterwards finds nothing the stale writer wrote.
+     */
+    @Test
+    void aFrozenActiveWhoseLockIsTakenConfirmsNothingWhenItResumesAndTheStoreKeepsEveryMessageOnce() throws Exception {
+        HaPair pair = HaPair.shared(fmq, store, Map.of());
+        String active = pair.startPair();
+        String passive = HaPair.other(active);
+        long frozen = fmq.serverPid(active);
+        int total = 400;
+        AtomicInteger sent = new AtomicInteger();
+        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+        Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
+        FmqConnectionFactory pf = durable(pair, "stale-producer");
+        pf.setHeartbeatMillis(1000);
+        Thread producerThread;
+        try (Connection producerConnection = pf.createConnection()) {
+            Session ps = producerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = ps.createProducer(ps.createQueue("shared.stale"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producerThread = new Thread(() -> {
+                try {
+                    for (int i = 0; i < total; i++) {
+                        Message m = ps.createTextMessage("m" + i);
+                        m.setIntProperty("n", i);
+                        producer.send(m);
+                        sent.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    producerFailure.set(e);
+                }
+            }, "stale-producer");
+            producerThread.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= total / 4 || producerFailure.get() != null);
+            signal("STOP", frozen);
+            try {
+                Path lockFile = fmq.profile("FioranoMQ_HA_shared").resolve("lock.dat");
+                Path copy = lockFile.resolveSibling("lock.dat.copy");
+                Files.copy(lockFile, copy);
+                Files.move(copy, lockFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                pair.awaitState(passive, "ACTIVE");
+            } finally {
+                signal("CONT", frozen);
+            }
+            pair.awaitState(active, "PASSIVE");
+            producerThread.join(Duration.ofSeconds(120).toMillis());
+            assertThat(producerThread.isAlive()).as("the producer finished").isFalse();
+            // the producer's connection stays open until everything is consumed: what it still holds in its outbox
+            // is sent on from there
+            try (Connection c = new FmqConnectionFactory("fmq://localhost:" + pair.client(passive)).createConnection("admin", "passwd")) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                s.createConsumer(s.createQueue("shared.stale")).setMessageListener(m -> {
+                    try {
+                        received.computeIfAbsent(m.getIntProperty("n"), k -> new AtomicInteger()).incrementAndGet();
+                    } catch (JMSException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                c.start();
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> received.size() == total);
+            }
+        }
+        assertThat(producerFailure.get()).as("what the producer's application saw").isNull();
+        assertThat(sent.get()).isEqualTo(total);
+        assertThat(received).as("every message sent").hasSize(total);
+        assertThat(received.values().stream().filter(c -> c.get() > 1).count()).as("delivered twice").isZero();
+        String staleLog = Files.readString(fmq.profile(active).resolve("logs/fmq.log"));
+        System.out.println("stale writer: " + count(staleLog, "taken over by a server of epoch") + " writes refused by the fence, "
+                + count(staleLog, "cannot prove it still holds the HA lock") + " by its serving lease");
+
+        // a server that opens the store next finds nothing the stale writer wrote: no message comes back
+        assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(pair.rmi(passive))).exitCode()).isZero();
+        pair.awaitState(active, "ACTIVE");
+        Map<Integer, AtomicInteger> again = new ConcurrentHashMap<>();
+        drain(pair.client(active), "shared.stale", again);
+        assertThat(again).as("messages read back after everything was consumed").isEmpty();
+    }
+
+    private static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    private static void drain(int port, String queue, Map<Integer, AtomicInteger> into) throws JMSException {
+        try (Connection c = new FmqConnectionFactory("fmq://localhost:" + port).createConnection("admin", "passwd")) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            int bound = 100_000;
+            for (Message m = consumer.receive(5_000); m != null && bound-- > 0; m = consumer.receive(2_000)) {
+                into.computeIfAbsent(m.getIntProperty("n"), k -> new AtomicInteger()).incrementAndGet();
+            }
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("kill -" + name + " " + pid).isZero();
+    }
 }
