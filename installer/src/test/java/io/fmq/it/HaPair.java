@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -53,6 +54,19 @@ final class HaPair {
     static HaPair shared(Installation fmq, Path store, Map<ConfigKey, String> extra) throws IOException {
         Files.createDirectories(store);
         return new HaPair(fmq, extra, store);
+    }
+
+    /**
+     * A pair of profiles configured elsewhere (by the Studio, say): {@code primary} and {@code secondary} are their
+     * {client, rmi, ha} ports; nothing is written to their Config.cfg.
+     */
+    HaPair(Installation fmq, String primaryName, String secondaryName, Path sharedStore, int[] primary, int[] secondary) {
+        this.fmq = fmq;
+        this.sharedStore = sharedStore;
+        this.primaryName = primaryName;
+        this.secondaryName = secondaryName;
+        this.primary = primary.clone();
+        this.secondary = secondary.clone();
     }
 
     private HaPair(Installation fmq, Map<ConfigKey, String> extra, Path sharedStore) throws IOException {
@@ -141,6 +155,27 @@ final class HaPair {
         try (JMXConnector c = JMXConnectorFactory.connect(url, env)) {
             return String.valueOf(c.getMBeanServerConnection().invoke(HA, operation, new Object[0], new String[0]));
         }
+    }
+
+    /** A subscription to a server's HA state-change notifications over the RMI connector, as JConsole makes one. */
+    record Subscription(JMXConnector connector, List<String> changes) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            connector.close();
+        }
+    }
+
+    /** Subscribes to the HA MBean's notifications of {@code profile}; each change arrives as "FROM->TO". */
+    Subscription subscribe(String profile) throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://localhost:" + rmi(profile) + "/fmq");
+        JMXConnector c = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"admin", "passwd"}));
+        List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        c.getMBeanServerConnection().addNotificationListener(HA, (n, handback) -> {
+            if (n instanceof javax.management.AttributeChangeNotification a && "State".equals(a.getAttributeName())) {
+                changes.add(a.getOldValue() + "->" + a.getNewValue());
+            }
+        }, null, null);
+        return new Subscription(c, changes);
     }
 
     void awaitState(String profile, String state) {

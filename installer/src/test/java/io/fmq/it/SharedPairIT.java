@@ -118,7 +118,8 @@ class SharedPairIT {
         int total = 600;
         Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
         AtomicReference<JMSException> failure = new AtomicReference<>();
-        try (Connection consumerConnection = durable(pair, "shared-consumer").createConnection();
+        try (HaPair.Subscription notifications = pair.subscribe(passive);
+             Connection consumerConnection = durable(pair, "shared-consumer").createConnection();
              Connection producerConnection = durable(pair, "shared-producer").createConnection()) {
             consumerConnection.setExceptionListener(failure::set);
             Session cs = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -144,6 +145,9 @@ class SharedPairIT {
             }
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                     .until(() -> received.size() == total);
+            // JMX listeners (JConsole, monitoring) hear the passive's takeover as it happens
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifications.changes().contains("ACTIVATING->ACTIVE"));
+            assertThat(notifications.changes()).containsSubsequence("PASSIVE->ACTIVATING", "ACTIVATING->ACTIVE");
         }
         assertThat(failure.get()).isNull();
         assertThat(received).hasSize(total);

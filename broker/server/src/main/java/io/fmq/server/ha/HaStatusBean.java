@@ -28,7 +28,8 @@ public final class HaStatusBean extends NotificationBroadcasterSupport implement
 
     /** Called by the controller on every transition. */
     public void transition(HaState from, HaState to, String cause) {
-        sendNotification(new AttributeChangeNotification(this, sequence.incrementAndGet(), System.currentTimeMillis(),
+        // the source is the ObjectName: it is what a remote listener (JConsole over RMI) can deserialise
+        sendNotification(new AttributeChangeNotification(io.fmq.management.ObjectNames.HA_STATUS, sequence.incrementAndGet(), System.currentTimeMillis(),
                 "HA state changed from " + from + " to " + to + ": " + cause, "State", String.class.getName(),
                 from.name(), to.name()));
     }

@@ -51,7 +51,8 @@ public final class ServerControl extends NotificationBroadcasterSupport implemen
 
     /** Tells JMX listeners that the server moved from one state to another. */
     public void stateChanged(String from, String to) {
-        sendNotification(new AttributeChangeNotification(this, sequence.incrementAndGet(), System.currentTimeMillis(),
+        // the source is the ObjectName: it is what a remote listener (JConsole over RMI) can deserialise
+        sendNotification(new AttributeChangeNotification(io.fmq.management.ObjectNames.SERVER, sequence.incrementAndGet(), System.currentTimeMillis(),
                 "Server state changed from " + from + " to " + to, "State", String.class.getName(), from, to));
     }
 
