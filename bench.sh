@@ -4,6 +4,10 @@
 # Workloads ("messaging"): nonpersistent-1x1 nonpersistent-4x4 persistent-1x1 persistent-4x4 transacted-1x1 transacted-4x4
 # Replicated HA ("ha", an FMQ pair against an Artemis replication pair): ha-persistent-1x1 ha-persistent-4x4
 #   ha-transacted-1x1 ha-transacted-4x4 ha-failover-default ha-failover-lowlatency ha-failover-guide ha-resync
+# Shared HA ("shared", an FMQ shared pair against an Artemis shared-store pair, each on one data folder):
+#   shared-persistent-1x1 shared-persistent-4x4 shared-transacted-1x1 shared-transacted-4x4 shared-failover-default
+#   shared-failover-lowlatency; with the matching ha-* workloads in the same run it also prints
+#   "<broker> shared-vs-replicated <workload> <x>" (x > 1: shared better).
 # Prints "<fmq|artemis> <workload> <value> <unit>" per figure and "ratio <workload> <x>" (x > 1: FMQ better).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"

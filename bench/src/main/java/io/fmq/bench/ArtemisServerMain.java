@@ -14,6 +14,8 @@ import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.SharedStoreBackupPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.SharedStorePrimaryPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
@@ -32,8 +34,11 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
  * ({@code primary}: ha-policy replication primary; {@code backup}: replication backup with fail-back), both
  * with a cluster connection to the other over loopback (static connectors). A backup also prints
  * "in-sync" each time it reports its replica synchronised with the primary, and "active" when it took over.
+ * With {@code shared-primary} or {@code shared-backup}, one server of a shared-store pair as
+ * {@code artemis create --shared-store} configures it: both are given the same DATA_DIR, and the backup waits for
+ * the journal's lock (it prints "active" when it took over).
  *
- * <p>Usage: {@code ArtemisServerMain DATA_DIR PORT [primary|backup PEER_PORT]}
+ * <p>Usage: {@code ArtemisServerMain DATA_DIR PORT [primary|backup|shared-primary|shared-backup PEER_PORT]}
  */
 public final class ArtemisServerMain {
     private ArtemisServerMain() {
@@ -72,7 +77,12 @@ public final class ArtemisServerMain {
                     .setMessageLoadBalancingType(MessageLoadBalancingType.ON_DEMAND)
                     .setMaxHops(1)
                     .setRetryInterval(500));
-            if (role.equals("primary")) {
+            if (role.equals("shared-primary")) {
+                config.setHAPolicyConfiguration(new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true));
+            } else if (role.equals("shared-backup")) {
+                config.setHAPolicyConfiguration(new SharedStoreBackupPolicyConfiguration().setAllowFailBack(true)
+                        .setFailoverOnServerShutdown(true));
+            } else if (role.equals("primary")) {
                 config.setHAPolicyConfiguration(new ReplicatedPolicyConfiguration().setClusterName("my-cluster"));
             } else {
                 config.setHAPolicyConfiguration(new ReplicaPolicyConfiguration().setClusterName("my-cluster").setAllowFailBack(true));
@@ -83,7 +93,7 @@ public final class ArtemisServerMain {
         server.start();
         System.out.println("ready journal-buffer-timeout=" + timeoutNanos + "ns");
         System.out.flush();
-        if ("backup".equals(role)) {
+        if ("backup".equals(role) || "shared-backup".equals(role)) {
             ActiveMQServer s = server.getActiveMQServer();
             boolean inSync = false;
             while (true) {

@@ -47,7 +47,7 @@ public final class Bench {
                 case "--resync-mb": resyncMb = Integer.parseInt(args[++i]); break;
                 default:
                     if (args[i].startsWith("-")) {
-                        System.err.println("usage: bench.sh [WORKLOAD...|messaging|ha] [--messages N] [--size BYTES] [--only fmq|artemis]"
+                        System.err.println("usage: bench.sh [WORKLOAD...|messaging|ha|shared] [--messages N] [--size BYTES] [--only fmq|artemis]"
                                 + " [--rounds N] [--resync-mb MB]");
                         System.exit(2);
                     }
@@ -66,12 +66,18 @@ public final class Bench {
                 ha.add(name);
             }
         }
+        for (String name : HaBench.SHARED) {
+            if (selected.isEmpty() || selected.contains(name) || selected.contains("shared")) {
+                ha.add(name);
+            }
+        }
         for (String name : selected) {
-            boolean known = name.equals("messaging") || name.equals("ha") || HaBench.ALL.contains(name)
+            boolean known = name.equals("messaging") || name.equals("ha") || name.equals("shared") || HaBench.ALL.contains(name)
+                    || HaBench.SHARED.contains(name)
                     || Workload.all().stream().anyMatch(w -> w.name().equals(name));
             if (!known) {
                 System.err.println("no such workload: " + name + "; known: messaging (" + Workload.all().stream().map(Workload::name).toList()
-                        + "), ha (" + HaBench.ALL + ")");
+                        + "), ha (" + HaBench.ALL + "), shared (" + HaBench.SHARED + ")");
                 System.exit(2);
             }
         }

@@ -68,9 +68,13 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * </ul>
  */
 final class HaBench {
-    static final List<String> THROUGHPUT = List.of("ha-persistent-1x1", "ha-persistent-4x4", "ha-transacted-1x1", "ha-transacted-4x4");
+    static final List<String> THROUGHPUT = List.of("ha-persistent-1x1", "ha-persistent-4x4", "ha-transacted-1x1", "ha-transacted-4x4",
+            "shared-persistent-1x1", "shared-persistent-4x4", "shared-transacted-1x1", "shared-transacted-4x4");
     static final List<String> ALL = List.of("ha-persistent-1x1", "ha-persistent-4x4", "ha-transacted-1x1", "ha-transacted-4x4",
             "ha-failover-default", "ha-failover-lowlatency", "ha-failover-guide", "ha-resync");
+    /** The shared-store workloads ("shared"): the same measurements on an FMQ shared pair and an Artemis shared-store pair. */
+    static final List<String> SHARED = List.of("shared-persistent-1x1", "shared-persistent-4x4", "shared-transacted-1x1",
+            "shared-transacted-4x4", "shared-failover-default", "shared-failover-lowlatency");
 
     /** The low-latency HA settings of both FMQ servers (Config.cfg keys). */
     static final Map<String, String> FMQ_LOW_LATENCY = orderedMap(
@@ -94,7 +98,7 @@ final class HaBench {
         static final Variant DEFAULT = new Variant(null, null, null, null);
 
         static Variant of(String workload) {
-            return switch (workload) {
+            return switch (workload.replaceFirst("^shared-", "ha-")) {
                 case "ha-failover-lowlatency" -> new Variant(FMQ_LOW_LATENCY, Duration.ofMillis(10), Duration.ofMillis(100),
                         ARTEMIS_LOW_LATENCY_RETRY_INTERVAL);
                 case "ha-failover-guide" -> new Variant(FMQ_GUIDE, Duration.ofMillis(20), Duration.ofMillis(500),
@@ -123,11 +127,13 @@ final class HaBench {
                 continue;
             }
             Map<String, Double> results = broker.equals("fmq") ? fmq : artemis;
-            PairFactory pairs = (variant, n) -> broker.equals("fmq")
-                    ? new FmqPair(o.dist(), o.work().resolve("fmq-ha-" + n), variant.fmqSettings())
-                    : new ArtemisPair(o.work().resolve("artemis-ha-" + n), journalBufferTimeout);
             int serial = 0;
-            List<String> throughput = names.stream().filter(THROUGHPUT::contains).toList();
+            for (boolean shared : new boolean[] {false, true}) {
+            PairFactory pairs = (variant, n) -> broker.equals("fmq")
+                    ? new FmqPair(o.dist(), o.work().resolve("fmq-" + (shared ? "shared-" : "ha-") + n), variant.fmqSettings(), shared)
+                    : new ArtemisPair(o.work().resolve("artemis-" + (shared ? "shared-" : "ha-") + n), journalBufferTimeout, shared);
+            List<String> modeNames = names.stream().filter(n -> n.startsWith("shared-") == shared).toList();
+            List<String> throughput = modeNames.stream().filter(THROUGHPUT::contains).toList();
             if (!throughput.isEmpty()) {
                 try (Pair pair = pairs.create(Variant.DEFAULT, serial++)) {
                     pair.start();
@@ -146,8 +152,8 @@ final class HaBench {
                     closeFactory(f);
                 }
             }
-            for (String name : names) {
-                if (name.startsWith("ha-failover-")) {
+            for (String name : modeNames) {
+                if (name.startsWith("ha-failover-") || name.startsWith("shared-failover-")) {
                     Variant variant = Variant.of(name);
                     double[] seconds = new double[o.rounds()];
                     double[] takeover = new double[o.rounds()];
@@ -193,6 +199,7 @@ final class HaBench {
                     }
                 }
             }
+            }
         }
         for (String name : names) {
             Double a = fmq.get(name);
@@ -202,10 +209,25 @@ final class HaBench {
                 print("ratio %s %.2f", name, THROUGHPUT.contains(name) ? a / b : b / a);
             }
         }
+        // shared against replicated, per broker (x > 1: shared better)
+        for (String name : names) {
+            if (!name.startsWith("shared-")) {
+                continue;
+            }
+            String replicated = name.replaceFirst("^shared-", "ha-");
+            for (Map.Entry<String, Map<String, Double>> e : Map.of("fmq", fmq, "artemis", artemis).entrySet()) {
+                Double sh = e.getValue().get(name);
+                Double rp = e.getValue().get(replicated);
+                if (sh != null && rp != null) {
+                    print("%s shared-vs-replicated %s %.2f", e.getKey(), name.substring("shared-".length()),
+                            THROUGHPUT.contains(name) ? sh / rp : rp / sh);
+                }
+            }
+        }
     }
 
     static Workload workload(String name) {
-        Workload.Mode mode = name.startsWith("ha-persistent") ? Workload.Mode.PERSISTENT : Workload.Mode.TRANSACTED;
+        Workload.Mode mode = name.contains("-persistent-") ? Workload.Mode.PERSISTENT : Workload.Mode.TRANSACTED;
         int n = name.endsWith("4x4") ? 4 : 1;
         return new Workload(name, mode, n, n);
     }
@@ -458,7 +480,10 @@ final class HaBench {
         void close() throws Exception;
     }
 
-    /** Two FMQ servers from a copy of the FioranoMQ_HA_rpl profiles, with free ports. */
+    /**
+     * Two FMQ servers from a copy of the FioranoMQ_HA_rpl profiles, or of the FioranoMQ_HA_shared ones started with
+     * one {@code -dbPath} (their lock file is the shipped relative one, in the copy), with free ports.
+     */
     static final class FmqPair implements Pair {
         private static final String[] NAMES = {"HAPrimary", "HASecondary"};
         private final Path dist;
@@ -468,19 +493,22 @@ final class HaBench {
         private final ServerProcess[] processes = new ServerProcess[2];
         private final JMXConnector[] jmx = new JMXConnector[2];
         private int active = -1;
+        private final Path sharedStore;
 
-        FmqPair(Path dist, Path dir, Map<String, String> settings) throws IOException {
+        FmqPair(Path dist, Path dir, Map<String, String> settings, boolean shared) throws IOException {
             this.dist = dist;
+            this.sharedStore = shared ? Files.createDirectories(dir.resolve("shared-db")) : null;
+            String group = shared ? "FioranoMQ_HA_shared" : "FioranoMQ_HA_rpl";
             for (int i = 0; i < 2; i++) {
                 for (int j = 0; j < 3; j++) {
                     ports[i][j] = Bench.freePort();
                 }
             }
             for (int i = 0; i < 2; i++) {
-                Path profile = dir.resolve("profiles/FioranoMQ_HA_rpl").resolve(NAMES[i]);
+                Path profile = dir.resolve("profiles").resolve(group).resolve(NAMES[i]);
                 profiles[i] = profile;
                 Files.createDirectories(profile.resolve("conf"));
-                Path source = dist.resolve("profiles/FioranoMQ_HA_rpl").resolve(NAMES[i]).resolve("conf");
+                Path source = dist.resolve("profiles").resolve(group).resolve(NAMES[i]).resolve("conf");
                 try (var files = Files.list(source)) {
                     for (Path p : files.toList()) {
                         Files.copy(p, profile.resolve("conf").resolve(p.getFileName()));
@@ -516,8 +544,12 @@ final class HaBench {
         }
 
         private void launch(int i) throws IOException {
-            processes[i] = ServerProcess.start(List.of(dist.resolve("bin/fmq.sh").toAbsolutePath().toString(), "-profile",
-                    profiles[i].toAbsolutePath().toString(), "-nobackground"), profiles[i].resolve("bench-console.log"));
+            List<String> command = new java.util.ArrayList<>(List.of(dist.resolve("bin/fmq.sh").toAbsolutePath().toString(), "-profile",
+                    profiles[i].toAbsolutePath().toString(), "-nobackground"));
+            if (sharedStore != null) {
+                command.addAll(List.of("-dbPath", sharedStore.toAbsolutePath().toString()));
+            }
+            processes[i] = ServerProcess.start(command, profiles[i].resolve("bench-console.log"));
         }
 
         @Override
@@ -569,6 +601,9 @@ final class HaBench {
 
         @Override
         public void killPassive() throws Exception {
+            if (sharedStore != null) {
+                throw new UnsupportedOperationException("a shared pair has no passive store to resynchronise");
+            }
             processes[1 - active].kill9();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!state(active).equals("STANDALONE")) {
@@ -645,16 +680,21 @@ final class HaBench {
         }
     }
 
-    /** An Artemis replication pair: {@link ArtemisServerMain} primary and backup processes. */
+    /**
+     * An Artemis replication pair, or a shared-store pair (one data folder, the backup waits for its journal lock):
+     * {@link ArtemisServerMain} primary and backup processes.
+     */
     static final class ArtemisPair implements Pair {
         private final Path dir;
         private final long journalBufferTimeout;
         private final int[] ports = new int[2];
         private ServerProcess primary;
         private ServerProcess backup;
+        private final boolean shared;
 
-        ArtemisPair(Path dir, long journalBufferTimeout) throws IOException {
+        ArtemisPair(Path dir, long journalBufferTimeout, boolean shared) throws IOException {
             this.dir = dir;
+            this.shared = shared;
             this.journalBufferTimeout = journalBufferTimeout;
             ports[0] = Bench.freePort();
             ports[1] = Bench.freePort();
@@ -666,8 +706,9 @@ final class HaBench {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Files.createDirectories(dir);
             return ServerProcess.start(List.of(java, "-Dbench.journalBufferTimeout=" + journalBufferTimeout, "-cp",
-                    System.getProperty("java.class.path"), ArtemisServerMain.class.getName(), dir.resolve(role).toString(),
-                    Integer.toString(own), role, Integer.toString(peer)), dir.resolve(role + "-console.log"));
+                    System.getProperty("java.class.path"), ArtemisServerMain.class.getName(),
+                    shared ? dir.resolve("shared-data").toString() : dir.resolve(role).toString(),
+                    Integer.toString(own), shared ? "shared-" + role : role, Integer.toString(peer)), dir.resolve(role + "-console.log"));
         }
 
         @Override
@@ -675,7 +716,28 @@ final class HaBench {
             primary = launch("primary");
             primary.awaitLine("ready", 0, 120);
             backup = launch("backup");
-            backup.awaitLine("in-sync", 0, 180);
+            if (shared) {
+                backup.awaitLine("ready", 0, 120);
+                awaitBackupAnnounced();
+            } else {
+                backup.awaitLine("in-sync", 0, 180);
+            }
+        }
+
+        /** Shared store: until the primary's topology lists the backup (clients learn where to fail over from it). */
+        private void awaitBackupAnnounced() throws Exception {
+            try (org.apache.activemq.artemis.api.core.client.ServerLocator locator =
+                         org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(
+                                 "tcp://localhost:" + ports[0] + "?useEpoll=false");
+                 var sessions = locator.createSessionFactory()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (locator.getTopology().getMembers().stream().noneMatch(m -> m.getBackup() != null)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the Artemis backup did not announce itself\n" + diagnostics());
+                    }
+                    Thread.sleep(20);
+                }
+            }
         }
 
         @Override
