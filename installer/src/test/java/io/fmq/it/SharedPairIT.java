@@ -100,7 +100,7 @@ class SharedPairIT {
                     .as("logs stay in each profile, never in the shared folder").isEmpty();
         }
         Installation.Result status = fmq.run("server-status.sh", "-rmiPort", Integer.toString(pair.rmi(active)));
-        assertThat(status.output()).as(status.toString()).contains("ACTIVE", "PASSIVE", store.toString());
+        assertThat(status.output()).as(status.toString()).contains("ACTIVE", "PASSIVE", store.toString(), "none (one shared store)");
 
         assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(pair.rmi(passive))).exitCode()).isZero();
         assertThat(fmq.run("shutdown-fmq.sh", "-rmiPort", Integer.toString(pair.rmi(active))).exitCode()).isZero();

@@ -150,8 +150,12 @@ final class StatusCommand {
         row(out, "Gateway reachable", r.get("gatewayReachable"));
         if (r.containsKey("epoch")) {
             row(out, "Store position", "epoch " + r.get("epoch") + ", sequence " + r.get("lastSequence"));
-            row(out, "Replication", "backlog " + r.get("replicationBacklogRecords") + " record(s), "
-                    + r.get("replicationBacklogBytes") + " byte(s) held; last resync " + r.get("resyncBytes") + " byte(s)");
+            if ("shared".equals(r.get("haMode"))) {
+                row(out, "Replication", "none (one shared store)");
+            } else {
+                row(out, "Replication", "backlog " + r.get("replicationBacklogRecords") + " record(s), "
+                        + r.get("replicationBacklogBytes") + " byte(s) held; last resync " + r.get("resyncBytes") + " byte(s)");
+            }
             row(out, "Last transition", r.get("lastTransitionTime") + "  " + r.get("lastTransitionCause"));
         }
         if (r.containsKey("connections")) {
