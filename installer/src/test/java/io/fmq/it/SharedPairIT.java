@@ -268,7 +268,24 @@ class SharedPairIT {
             }, "stale-producer");
             producerThread.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= total / 4 || producerFailure.get() != null);
+            // a plain (not durable) client of the old active, whose send reaches it while it is frozen
+            Connection plain = new FmqConnectionFactory("fmq://localhost:" + pair.client(active)).createConnection("admin", "passwd");
+            Session plainSession = plain.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer plainProducer = plainSession.createProducer(plainSession.createQueue("shared.stale"));
+            plainProducer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            AtomicReference<Object> plainOutcome = new AtomicReference<>();
+            Thread plainThread = new Thread(() -> {
+                try {
+                    Message m = plainSession.createTextMessage("to the frozen server");
+                    m.setIntProperty("n", -1);
+                    plainProducer.send(m);
+                    plainOutcome.set("confirmed");
+                } catch (Throwable e) {
+                    plainOutcome.set(e);
+                }
+            }, "plain-producer");
             signal("STOP", frozen);
+            plainThread.start();
             try {
                 Path lockFile = fmq.profile("FioranoMQ_HA_shared").resolve("lock.dat");
                 Path copy = lockFile.resolveSibling("lock.dat.copy");
@@ -279,6 +296,13 @@ class SharedPairIT {
                 signal("CONT", frozen);
             }
             pair.awaitState(active, "PASSIVE");
+            plainThread.join(Duration.ofSeconds(60).toMillis());
+            assertThat(plainOutcome.get()).as("a send the frozen server took in: never confirmed").isInstanceOf(JMSException.class);
+            try {
+                plain.close();
+            } catch (JMSException e) {
+                // the old active dropped it
+            }
             producerThread.join(Duration.ofSeconds(120).toMillis());
             assertThat(producerThread.isAlive()).as("the producer finished").isFalse();
             // the producer's connection stays open until everything is consumed: what it still holds in its outbox
@@ -298,7 +322,7 @@ class SharedPairIT {
         }
         assertThat(producerFailure.get()).as("what the producer's application saw").isNull();
         assertThat(sent.get()).isEqualTo(total);
-        assertThat(received).as("every message sent").hasSize(total);
+        assertThat(received).as("every message sent, and nothing the frozen server was sent").hasSize(total).doesNotContainKey(-1);
         assertThat(received.values().stream().filter(c -> c.get() > 1).count()).as("delivered twice").isZero();
         String staleLog = Files.readString(fmq.profile(active).resolve("logs/fmq.log"));
         System.out.println("stale writer: " + count(staleLog, "taken over by a server of epoch") + " writes refused by the fence, "
