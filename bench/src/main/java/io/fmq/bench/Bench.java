@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
- * {@code ./bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis]}: runs each workload
+ * {@code ./bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis] [--rounds N]}: runs each workload
  * against an FMQ server process and an Apache Artemis server process on this machine and prints
  * {@code <fmq|artemis> <workload> <value> <unit>} per figure and {@code ratio <workload> <x>} per workload
  * (x > 1: FMQ is better; throughput fmq/artemis).
@@ -35,7 +35,7 @@ public final class Bench {
         Integer messages = null;
         int size = 1024;
         String only = null;
-        int rounds = 1;
+        int rounds = 3;
         int resyncMb = 100;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -72,7 +72,7 @@ public final class Bench {
             }
         }
         for (String name : selected) {
-            boolean known = name.equals("messaging") || name.equals("ha") || name.equals("shared") || HaBench.ALL.contains(name)
+            boolean known = name.equals("messaging") || name.equals(FIXED_LOAD) || name.equals("ha") || name.equals("shared") || HaBench.ALL.contains(name)
                     || HaBench.SHARED.contains(name)
                     || Workload.all().stream().anyMatch(w -> w.name().equals(name));
             if (!known) {
@@ -81,57 +81,112 @@ public final class Bench {
                 System.exit(2);
             }
         }
-        Map<String, Workload.Result> fmq = new LinkedHashMap<>();
-        Map<String, Workload.Result> artemis = new LinkedHashMap<>();
+        boolean fixedLoad = selected.isEmpty() || selected.contains("messaging") || selected.contains(FIXED_LOAD);
         Path work = Files.createTempDirectory("fmq-bench");
+        Tally tally = new Tally();
         try {
+            Limits limits = Limits.measure(work);
             if (!ha.isEmpty()) {
-                HaBench.run(ha, new HaBench.Options(dist, work, messages, size, only, rounds, resyncMb));
+                HaBench.run(ha, new HaBench.Options(dist, work, messages, size, only, rounds, resyncMb), tally, limits);
             }
-            if (workloads.isEmpty()) {
-                return;
-            }
-            if (!"artemis".equals(only)) {
-                try (Server s = Server.fmq(dist, work.resolve("fmq"))) {
-                    FmqConnectionFactory f = new FmqConnectionFactory("fmq://localhost:" + s.port);
-                    f.setUser("admin");
-                    f.setPassword("passwd");
-                    runAll("fmq", f, workloads, messages, size, fmq);
-                }
-            }
-            if (!"fmq".equals(only)) {
-                try (Server s = Server.artemis(work.resolve("artemis"))) {
-                    ActiveMQConnectionFactory f = new ActiveMQConnectionFactory("tcp://localhost:" + s.port);
-                    runAll("artemis", f, workloads, messages, size, artemis);
-                    f.close();
-                }
+            if (!workloads.isEmpty() || fixedLoad) {
+                runMessaging(dist, work, workloads, fixedLoad, messages, size, only, rounds, tally, limits);
             }
         } finally {
             deleteTree(work);
         }
-        for (Workload w : workloads) {
-            Workload.Result a = fmq.get(w.name());
-            Workload.Result b = artemis.get(w.name());
-            if (a != null && b != null) {
-                System.out.printf(Locale.ROOT, "ratio %s %.2f%n", w.name(), a.messagesPerSecond() / b.messagesPerSecond());
+        tally.summary();
+    }
+
+    /** The workload that measures latency at a fixed offered load: persistent 1x1 at half of Artemis's maximum rate. */
+    static final String FIXED_LOAD = "persistent-1x1-fixed";
+
+    /**
+     * The messaging workloads against one FMQ and one Artemis server, both running the whole time: per workload the
+     * rounds alternate the brokers, the first round of each after a warm-up run. Then the fixed-load latency run.
+     */
+    private static void runMessaging(Path dist, Path work, List<Workload> workloads, boolean fixedLoad, Integer messages, int size,
+                                     String only, int rounds, Tally tally, Limits limits) throws Exception {
+        Map<String, ConnectionFactory> brokers = new LinkedHashMap<>();
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            if (!"artemis".equals(only)) {
+                Server s = Server.fmq(dist, work.resolve("fmq"));
+                open.add(s);
+                FmqConnectionFactory f = new FmqConnectionFactory("fmq://localhost:" + s.port);
+                f.setUser("admin");
+                f.setPassword("passwd");
+                brokers.put("fmq", f);
+            }
+            if (!"fmq".equals(only)) {
+                Server s = Server.artemis(work.resolve("artemis"));
+                open.add(s);
+                ActiveMQConnectionFactory f = new ActiveMQConnectionFactory("tcp://localhost:" + s.port);
+                open.add(0, f::close);
+                brokers.put("artemis", f);
+            }
+            for (Workload w : workloads) {
+                int n = messages != null ? messages : w.mode() == Workload.Mode.PERSISTENT ? 10_000 * w.producers()
+                        : w.mode() == Workload.Mode.TRANSACTED ? 50_000 : 100_000;
+                Tally.Limit limit = limits.of(w.name());
+                if (limit != null) {
+                    tally.limit(w.name(), limit);
+                }
+                for (int r = 0; r < rounds; r++) {
+                    for (Map.Entry<String, ConnectionFactory> b : brokers.entrySet()) {
+                        if (r == 0) {
+                            w.run(b.getValue(), Math.max(w.producers(), n / 10), size, "warmup." + w.name()); // JIT and broker warm-up
+                        }
+                        Workload.Result res = w.run(b.getValue(), n, size, "bench." + w.name() + "." + r);
+                        record(tally, b.getKey(), w.name(), res);
+                    }
+                }
+            }
+            if (fixedLoad) {
+                runFixedLoad(brokers, messages, size, rounds, tally);
+            }
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
             }
         }
     }
 
-    private static void runAll(String broker, ConnectionFactory f, List<Workload> workloads, Integer messages, int size,
-                               Map<String, Workload.Result> results) throws Exception {
-        for (Workload w : workloads) {
-            int n = messages != null ? messages : w.mode() == Workload.Mode.PERSISTENT ? 10_000 * w.producers()
-                    : w.mode() == Workload.Mode.TRANSACTED ? 50_000 : 100_000;
-            w.run(f, Math.max(w.producers(), n / 10), size, "warmup." + w.name()); // warm up the JIT and the broker
-            Workload.Result r = w.run(f, n, size, "bench." + w.name());
-            results.put(w.name(), r);
-            System.out.printf(Locale.ROOT, "%s %s %.0f msgs/s%n", broker, w.name(), r.messagesPerSecond());
-            System.out.printf(Locale.ROOT, "%s %s.p50 %.3f ms%n", broker, w.name(), r.p50Millis());
-            System.out.printf(Locale.ROOT, "%s %s.p99 %.3f ms%n", broker, w.name(), r.p99Millis());
-            System.out.printf(Locale.ROOT, "%s %s.p99.9 %.3f ms%n", broker, w.name(), r.p999Millis());
-            System.out.flush();
+    /**
+     * Persistent 1x1 at a fixed offered load, half of Artemis's maximum persistent 1x1 rate (from this run, or measured
+     * now): latency percentiles of both brokers, rounds alternating; the ratio is Artemis's p99 over FMQ's.
+     */
+    private static void runFixedLoad(Map<String, ConnectionFactory> brokers, Integer messages, int size, int rounds, Tally tally)
+            throws Exception {
+        Workload w = new Workload(FIXED_LOAD, Workload.Mode.PERSISTENT, 1, 1);
+        Double artemisMax = tally.median("artemis", "persistent-1x1");
+        if (artemisMax == null) {
+            ConnectionFactory reference = brokers.get("artemis") != null ? brokers.get("artemis") : brokers.get("fmq");
+            w.run(reference, 1_000, size, "warmup.fixed-reference");
+            artemisMax = w.run(reference, 5_000, size, "bench.fixed-reference").messagesPerSecond();
         }
+        double rate = artemisMax / 2;
+        Tally.print("%s.rate %.0f msgs/s offered (half of %.0f)", FIXED_LOAD, rate, artemisMax);
+        int n = messages != null ? messages : (int) Math.max(2_000, rate * 10);
+        for (int r = 0; r < rounds; r++) {
+            for (Map.Entry<String, ConnectionFactory> b : brokers.entrySet()) {
+                if (r == 0) {
+                    w.run(b.getValue(), Math.max(500, n / 10), size, "warmup.fixed", rate);
+                }
+                Workload.Result res = w.run(b.getValue(), n, size, "bench.fixed." + r, rate);
+                tally.add(b.getKey(), FIXED_LOAD + ".p50", res.p50Millis(), "ms", false);
+                tally.add(b.getKey(), FIXED_LOAD + ".p99", res.p99Millis(), "ms", false);
+                tally.add(b.getKey(), FIXED_LOAD + ".p99.9", res.p999Millis(), "ms", false);
+            }
+        }
+    }
+
+    /** Adds a throughput run's figures: the rate, and its latency percentiles (lower is better). */
+    static void record(Tally tally, String broker, String workload, Workload.Result r) {
+        tally.add(broker, workload, r.messagesPerSecond(), "msgs/s", true);
+        tally.add(broker, workload + ".p50", r.p50Millis(), "ms", false);
+        tally.add(broker, workload + ".p99", r.p99Millis(), "ms", false);
+        tally.add(broker, workload + ".p99.9", r.p999Millis(), "ms", false);
     }
 
     /** Ports handed out by {@link #freePort()} in this run: the kernel may offer a just-closed port again. */

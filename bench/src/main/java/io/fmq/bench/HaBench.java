@@ -116,110 +116,119 @@ final class HaBench {
     private HaBench() {
     }
 
-    static void run(List<String> names, Options o) throws Exception {
-        Map<String, Double> fmq = new LinkedHashMap<>();
-        Map<String, Double> artemis = new LinkedHashMap<>();
+    /**
+     * Runs the named workloads, the brokers alternating round by round: for throughput both pairs run side by side (one
+     * idle while the other is measured); each failover or resync round gets new pairs, FMQ's then Artemis's.
+     */
+    static void run(List<String> names, Options o, Tally tally, Limits limits) throws Exception {
         long journalBufferTimeout = ArtemisServerMain.journalBufferTimeout(Files.createDirectories(o.work().resolve("sync-test")));
         System.err.printf(Locale.ROOT, "disk: %.0f synchronous 4 KiB writes per second (Artemis journal buffer timeout %d ns)%n",
                 1e9 / journalBufferTimeout, journalBufferTimeout);
-        for (String broker : List.of("fmq", "artemis")) {
-            if (o.only() != null && !o.only().equals(broker)) {
-                continue;
+        List<String> brokers = new ArrayList<>();
+        for (String b : List.of("fmq", "artemis")) {
+            if (o.only() == null || o.only().equals(b)) {
+                brokers.add(b);
             }
-            Map<String, Double> results = broker.equals("fmq") ? fmq : artemis;
-            int serial = 0;
-            for (boolean shared : new boolean[] {false, true}) {
-            PairFactory pairs = (variant, n) -> broker.equals("fmq")
-                    ? new FmqPair(o.dist(), o.work().resolve("fmq-" + (shared ? "shared-" : "ha-") + n), variant.fmqSettings(), shared)
-                    : new ArtemisPair(o.work().resolve("artemis-" + (shared ? "shared-" : "ha-") + n), journalBufferTimeout, shared);
+        }
+        int[] serial = {0};
+        Map<String, int[]> lostAndDuplicated = new LinkedHashMap<>();
+        for (boolean shared : new boolean[] {false, true}) {
+            PairFactory pairs = (broker, variant) -> broker.equals("fmq")
+                    ? new FmqPair(o.dist(), o.work().resolve("fmq-" + (shared ? "shared-" : "ha-") + serial[0]++), variant.fmqSettings(), shared)
+                    : new ArtemisPair(o.work().resolve("artemis-" + (shared ? "shared-" : "ha-") + serial[0]++), journalBufferTimeout, shared);
             List<String> modeNames = names.stream().filter(n -> n.startsWith("shared-") == shared).toList();
             List<String> throughput = modeNames.stream().filter(THROUGHPUT::contains).toList();
             if (!throughput.isEmpty()) {
-                try (Pair pair = pairs.create(Variant.DEFAULT, serial++)) {
-                    pair.start();
-                    ConnectionFactory f = pair.factory(Variant.DEFAULT);
+                Map<String, Pair> running = new LinkedHashMap<>();
+                Map<String, ConnectionFactory> factories = new LinkedHashMap<>();
+                try {
+                    for (String broker : brokers) {
+                        Pair pair = pairs.create(broker, Variant.DEFAULT);
+                        running.put(broker, pair);
+                        pair.start();
+                        factories.put(broker, pair.factory(Variant.DEFAULT));
+                    }
                     for (String name : throughput) {
                         Workload w = workload(name);
+                        Tally.Limit limit = limits.of(name);
+                        if (limit != null) {
+                            tally.limit(name, limit);
+                        }
                         int n = o.messages() != null ? o.messages() : w.mode() == Workload.Mode.PERSISTENT ? 5_000 * w.producers() : 30_000;
-                        w.run(f, Math.max(w.producers(), n / 10), o.size(), "warmup." + name);
-                        Workload.Result r = w.run(f, n, o.size(), "bench." + name);
-                        results.put(name, r.messagesPerSecond());
-                        print("%s %s %.0f msgs/s", broker, name, r.messagesPerSecond());
-                        print("%s %s.p50 %.3f ms", broker, name, r.p50Millis());
-                        print("%s %s.p99 %.3f ms", broker, name, r.p99Millis());
-                        print("%s %s.p99.9 %.3f ms", broker, name, r.p999Millis());
+                        for (int r = 0; r < o.rounds(); r++) {
+                            for (Map.Entry<String, ConnectionFactory> f : factories.entrySet()) {
+                                if (r == 0) {
+                                    w.run(f.getValue(), Math.max(w.producers(), n / 10), o.size(), "warmup." + name);
+                                }
+                                Bench.record(tally, f.getKey(), name, w.run(f.getValue(), n, o.size(), "bench." + name + "." + r));
+                            }
+                        }
                     }
-                    closeFactory(f);
+                } finally {
+                    factories.values().forEach(HaBench::closeFactory);
+                    for (Pair p : running.values()) {
+                        p.close();
+                    }
                 }
             }
             for (String name : modeNames) {
                 if (name.startsWith("ha-failover-") || name.startsWith("shared-failover-")) {
                     Variant variant = Variant.of(name);
-                    double[] seconds = new double[o.rounds()];
-                    double[] takeover = new double[o.rounds()];
-                    int duplicates = 0;
-                    int lost = 0;
                     for (int r = 0; r < o.rounds(); r++) {
-                        try (Pair pair = pairs.create(variant, serial++)) {
-                            pair.start();
-                            ConnectionFactory f = pair.factory(variant);
-                            FailoverResult fr = failover(pair, f, "failover." + r, o.size());
-                            closeFactory(f);
-                            seconds[r] = fr.seconds();
-                            takeover[r] = fr.takeoverSeconds();
-                            duplicates += fr.duplicates();
-                            lost += fr.lost();
-                            if (o.rounds() > 1) {
-                                print("%s %s.round%d %.3f s (server accepting after %.3f s, %d duplicates, %d lost)", broker, name, r + 1,
-                                        fr.seconds(), fr.takeoverSeconds(), fr.duplicates(), fr.lost());
+                        for (String broker : brokers) {
+                            try (Pair pair = pairs.create(broker, variant)) {
+                                pair.start();
+                                ConnectionFactory f = pair.factory(variant);
+                                FailoverResult fr = failover(pair, f, "failover." + r, o.size());
+                                closeFactory(f);
+                                tally.add(broker, name, fr.seconds(), "s", false);
+                                tally.add(broker, name + ".takeover", fr.takeoverSeconds(), "s", false);
+                                print("%s %s.round%d.lost %d msgs, duplicated %d msgs", broker, name, r + 1, fr.lost(), fr.duplicates());
+                                int[] ld = lostAndDuplicated.computeIfAbsent(broker + " " + name, k -> new int[3]);
+                                ld[0] += fr.lost();
+                                ld[1] += fr.duplicates();
+                                ld[2] = Math.max(ld[2], (int) Math.round(fr.seconds() * 1000));
                             }
                         }
                     }
-                    double median = median(seconds);
-                    results.put(name, median);
-                    print("%s %s %.3f s", broker, name, median);
-                    print("%s %s.takeover %.3f s", broker, name, median(takeover));
-                    print("%s %s.duplicates %d msgs", broker, name, duplicates);
-                    print("%s %s.lost %d msgs", broker, name, lost);
                 } else if (name.equals("ha-resync")) {
-                    try (Pair pair = pairs.create(Variant.DEFAULT, serial++)) {
-                        pair.start();
-                        ConnectionFactory f = pair.factory(Variant.DEFAULT);
-                        pair.killPassive();
-                        long messages = o.resyncMb() * 1024L * 1024L / o.size();
-                        long loadStart = System.nanoTime();
-                        load(f, "backlog", (int) messages, o.size());
-                        double loadRate = messages / ((System.nanoTime() - loadStart) / 1e9);
-                        closeFactory(f);
-                        double seconds = pair.restartPassive() / 1e9;
-                        results.put(name, seconds);
-                        print("%s %s %.3f s", broker, name, seconds);
-                        print("%s %s.backlog %d MB", broker, name, o.resyncMb());
-                        print("%s %s.load %.0f msgs/s", broker, name, loadRate);
+                    for (int r = 0; r < o.rounds(); r++) {
+                        for (String broker : brokers) {
+                            try (Pair pair = pairs.create(broker, Variant.DEFAULT)) {
+                                pair.start();
+                                ConnectionFactory f = pair.factory(Variant.DEFAULT);
+                                pair.killPassive();
+                                long messages = o.resyncMb() * 1024L * 1024L / o.size();
+                                long loadStart = System.nanoTime();
+                                load(f, "backlog", (int) messages, o.size());
+                                double loadRate = messages / ((System.nanoTime() - loadStart) / 1e9);
+                                closeFactory(f);
+                                double seconds = pair.restartPassive() / 1e9;
+                                tally.add(broker, name, seconds, "s", false);
+                                print("%s %s.round%d.backlog %d MB loaded at %.0f msgs/s", broker, name, r + 1, o.resyncMb(), loadRate);
+                            }
+                        }
                     }
                 }
             }
-            }
         }
-        for (String name : names) {
-            Double a = fmq.get(name);
-            Double b = artemis.get(name);
-            if (a != null && b != null) {
-                // rates: fmq/artemis; times: artemis/fmq (x > 1: FMQ better either way)
-                print("ratio %s %.2f", name, THROUGHPUT.contains(name) ? a / b : b / a);
-            }
+        for (Map.Entry<String, int[]> e : lostAndDuplicated.entrySet()) {
+            String[] bn = e.getKey().split(" ");
+            print("%s %s.max %.3f s", bn[0], bn[1], e.getValue()[2] / 1000.0);
+            print("%s %s.lost %d msgs", bn[0], bn[1], e.getValue()[0]);
+            print("%s %s.duplicates %d msgs", bn[0], bn[1], e.getValue()[1]);
         }
-        // shared against replicated, per broker (x > 1: shared better)
+        // shared against replicated, per broker, medians (x > 1: shared better)
         for (String name : names) {
             if (!name.startsWith("shared-")) {
                 continue;
             }
             String replicated = name.replaceFirst("^shared-", "ha-");
-            for (Map.Entry<String, Map<String, Double>> e : Map.of("fmq", fmq, "artemis", artemis).entrySet()) {
-                Double sh = e.getValue().get(name);
-                Double rp = e.getValue().get(replicated);
+            for (String broker : brokers) {
+                Double sh = tally.median(broker, name);
+                Double rp = tally.median(broker, replicated);
                 if (sh != null && rp != null) {
-                    print("%s shared-vs-replicated %s %.2f", e.getKey(), name.substring("shared-".length()),
+                    print("%s shared-vs-replicated %s %.2f", broker, name.substring("shared-".length()),
                             THROUGHPUT.contains(name) ? sh / rp : rp / sh);
                 }
             }
@@ -453,7 +462,7 @@ final class HaBench {
     // pairs
 
     interface PairFactory {
-        Pair create(Variant variant, int serial) throws Exception;
+        Pair create(String broker, Variant variant) throws Exception;
     }
 
     interface Pair extends AutoCloseable {

@@ -42,6 +42,15 @@ record Workload(String name, Mode mode, int producers, int consumers) {
     }
 
     Result run(ConnectionFactory factory, int messages, int size, String queueName) throws Exception {
+        return run(factory, messages, size, queueName, 0);
+    }
+
+    /**
+     * Runs the workload; with {@code offeredRate > 0} the producers together send that many messages per second on a
+     * fixed schedule (each waits for its next slot), and a message's latency counts from its slot, not from when its
+     * send could begin, so a stall also counts for the messages it delayed.
+     */
+    Result run(ConnectionFactory factory, int messages, int size, String queueName, double offeredRate) throws Exception {
         int perProducer = messages / producers;
         int total = perProducer * producers;
         long[] latencies = new long[total];
@@ -121,10 +130,17 @@ record Workload(String name, Mode mode, int producers, int consumers) {
                         synchronized (firstSend) {
                             firstSend[0] = Math.min(firstSend[0], start);
                         }
+                        long interval = offeredRate > 0 ? (long) (1e9 * producers / offeredRate) : 0;
                         for (int i = 0; i < perProducer; i++) {
+                            long slot = start + i * interval;
+                            if (interval > 0) {
+                                for (long wait = slot - System.nanoTime(); wait > 0; wait = slot - System.nanoTime()) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                                }
+                            }
                             BytesMessage m = s.createBytesMessage();
                             m.writeBytes(payload);
-                            m.setLongProperty("sentAt", System.nanoTime());
+                            m.setLongProperty("sentAt", interval > 0 ? slot : System.nanoTime());
                             producer.send(m);
                             if (tx && (i + 1) % TRANSACTION_SIZE == 0) {
                                 s.commit();
