@@ -2,8 +2,9 @@ package io.fmq.store;
 
 /**
  * What a journal record holds. The code is stored on disk and must never change meaning; new types
- * take new codes. Payload layouts belong to the layer that writes them (the broker's store model);
- * the journal only keeps type, sequence and bytes.
+ * take new codes. The payload of each type is laid out by {@link io.fmq.store.payload.PayloadCodec}
+ * (its table lists them all); the journal itself only keeps type, sequence and bytes. Codes 22 and 31
+ * are reserved: declared once for message updates and rollbacks, never written, not to be reused.
  */
 public enum RecordType {
     /** A new epoch began (payload: the epoch, 8 bytes). Written when a server becomes active. */
@@ -12,9 +13,7 @@ public enum RecordType {
     DESTINATION_REMOVE(11),
     MESSAGE_ADD(20),
     MESSAGE_ACK(21),
-    MESSAGE_UPDATE(22),
     TX_COMMIT(30),
-    TX_ROLLBACK(31),
     DURABLE_SUBSCRIPTION_ADD(40),
     DURABLE_SUBSCRIPTION_REMOVE(41),
     PRINCIPAL_PUT(50),

@@ -7,6 +7,7 @@ import io.fmq.protocol.WireMessage;
 import io.fmq.store.Journal;
 import io.fmq.store.Record;
 import io.fmq.store.RecordType;
+import io.fmq.store.payload.StoreRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -165,91 +166,68 @@ public final class Broker {
         Map<Long, Records.Add> adds = new TreeMap<>();
         Set<String> acks = new HashSet<>();
         journal.replay(r -> {
-            switch (r.type()) {
-                case DESTINATION_ADD: {
-                    Dest d = Records.readDestination(r);
-                    if (d.isQueue()) {
-                        queue(d.name());
-                    } else {
-                        topic(d.name());
-                    }
-                    break;
+            if (r.type() == RecordType.EPOCH) {
+                return; // the journal's own
+            }
+            StoreRecord rec = Records.read(r);
+            if (rec instanceof StoreRecord.DestinationAdd d) {
+                if (d.queue()) {
+                    queue(d.name());
+                } else {
+                    topic(d.name());
                 }
-                case DESTINATION_REMOVE: {
-                    Dest d = Records.readDestination(r);
-                    if (d.isQueue()) {
-                        queues.remove(d.name());
-                    } else {
-                        topics.remove(d.name());
-                    }
-                    break;
+            } else if (rec instanceof StoreRecord.DestinationRemove d) {
+                if (d.queue()) {
+                    queues.remove(d.name());
+                } else {
+                    topics.remove(d.name());
                 }
-                case DURABLE_SUBSCRIPTION_ADD: {
-                    Records.SubscriptionAdd s = Records.readSubscriptionAdd(r);
-                    Predicate<WireMessage> sel;
-                    try {
-                        sel = s.selector() == null ? null : selectors.compile(s.selector());
-                    } catch (BrokerException e) {
-                        sel = null;
-                    }
-                    Topic t = topic(s.topic());
-                    Subscription sub = new Subscription(s.key(), t, new MessageQueue(s.key(), true, this), s.selector(), sel,
-                            s.noLocal(), null, s.clientId(), s.name(), true, s.clientId() == null);
-                    t.subscriptions.put(s.key(), sub);
-                    durableSubscriptions.put(s.key(), sub);
-                    break;
+            } else if (rec instanceof StoreRecord.SubscriptionAdd s) {
+                Predicate<WireMessage> sel;
+                try {
+                    sel = s.selector() == null ? null : selectors.compile(s.selector());
+                } catch (BrokerException e) {
+                    sel = null;
                 }
-                case DURABLE_SUBSCRIPTION_REMOVE: {
-                    Subscription sub = durableSubscriptions.remove(Records.readString(r));
-                    if (sub != null) {
-                        sub.topic.subscriptions.remove(sub.key);
-                    }
-                    break;
+                Topic t = topic(s.topic());
+                Subscription sub = new Subscription(s.key(), t, new MessageQueue(s.key(), true, this), s.selector(), sel,
+                        s.noLocal(), null, s.clientId(), s.name(), true, s.clientId() == null);
+                t.subscriptions.put(s.key(), sub);
+                durableSubscriptions.put(s.key(), sub);
+            } else if (rec instanceof StoreRecord.SubscriptionRemove s) {
+                Subscription sub = durableSubscriptions.remove(s.key());
+                if (sub != null) {
+                    sub.topic.subscriptions.remove(sub.key);
                 }
-                case MESSAGE_ADD: {
-                    Records.Add a = Records.readAdd(r);
-                    adds.put(a.sequence(), a);
-                    recentIds.remember(a.message(), MEMORY_AVAILABLE);
-                    break;
+            } else if (rec instanceof StoreRecord.MessageAdd a) {
+                Records.Add add = Records.fromStore(a);
+                adds.put(add.sequence(), add);
+                recentIds.remember(add.message(), MEMORY_AVAILABLE);
+            } else if (rec instanceof StoreRecord.MessageAck a) {
+                acks.add(a.queueKey() + "#" + a.sequence());
+            } else if (rec instanceof StoreRecord.Transaction t) {
+                for (StoreRecord.MessageAdd a : t.adds()) {
+                    Records.Add add = Records.fromStore(a);
+                    adds.put(add.sequence(), add);
+                    recentIds.remember(add.message(), MEMORY_AVAILABLE);
                 }
-                case MESSAGE_ACK: {
-                    Records.Ack a = Records.readAck(r);
-                    acks.add(a.key() + "#" + a.sequence());
-                    break;
+                t.acks().forEach(a -> acks.add(a.queueKey() + "#" + a.sequence()));
+            } else if (rec instanceof StoreRecord.PrincipalPut u) {
+                users.put(u.name(), u.passwordHash());
+            } else if (rec instanceof StoreRecord.PrincipalRemove u) {
+                users.remove(u.name());
+            } else if (rec instanceof StoreRecord.AclPut a) {
+                access.grant(a.principal(), a.pattern(), AccessRules.parse(a.permissions()));
+            } else if (rec instanceof StoreRecord.AclRemove a) {
+                access.grant(a.principal(), a.pattern(), AccessRules.parse(""));
+            } else if (rec instanceof StoreRecord.AdminObjectPut o) {
+                if (o.kind().equals(StoreRecord.AdminObjectPut.GROUP)) {
+                    access.setGroup(o.name(), new HashSet<>(o.values()));
                 }
-                case TX_COMMIT: {
-                    List<Records.Add> txAdds = new ArrayList<>();
-                    List<Records.Ack> txAcks = new ArrayList<>();
-                    Records.readTransaction(r, txAdds, txAcks);
-                    txAdds.forEach(a -> {
-                        adds.put(a.sequence(), a);
-                        recentIds.remember(a.message(), MEMORY_AVAILABLE);
-                    });
-                    txAcks.forEach(a -> acks.add(a.key() + "#" + a.sequence()));
-                    break;
+            } else if (rec instanceof StoreRecord.AdminObjectRemove o) {
+                if (o.kind().equals(StoreRecord.AdminObjectPut.GROUP)) {
+                    access.setGroup(o.name(), Set.of());
                 }
-                case PRINCIPAL_PUT: {
-                    String[] user = Records.readString(r).split("\n", 2);
-                    users.put(user[0], user[1]);
-                    break;
-                }
-                case PRINCIPAL_REMOVE:
-                    users.remove(Records.readString(r));
-                    break;
-                case ACL_PUT: {
-                    String[] f = Records.readString(r).split("\n", 3);
-                    access.grant(f[0], f[1], AccessRules.parse(f[2]));
-                    break;
-                }
-                case ADMIN_OBJECT_PUT: {
-                    String[] f = Records.readString(r).split("\n", 3);
-                    if (f[0].equals("group")) {
-                        access.setGroup(f[1], f[2].isEmpty() ? Set.of() : new HashSet<>(List.of(f[2].split(","))));
-                    }
-                    break;
-                }
-                default:
-                    break;
             }
         });
         long restored = 0;
@@ -418,7 +396,7 @@ public final class Broker {
     /** Adds or replaces a messaging user (stored in the journal). */
     public void putUser(String name, char[] password) throws IOException {
         String hash = JmxUsers.hash(password);
-        await(journal.append(RecordType.PRINCIPAL_PUT, Records.string(name + "\n" + hash)));
+        await(journal.append(RecordType.PRINCIPAL_PUT, Records.encode(new StoreRecord.PrincipalPut(name, hash))));
         lock.lock();
         try {
             users.put(name, hash);
@@ -553,7 +531,7 @@ public final class Broker {
     }
 
     /** Records that a stored entry left its queue for good; returns the ack to write, or null. Lock held. */
-    Records.Ack forget(QueueEntry e) {
+    StoreRecord.MessageAck forget(QueueEntry e) {
         assert lock.isHeldByCurrentThread() : "the broker lock must be held";
         if (!e.stored()) {
             return null;
@@ -565,13 +543,13 @@ public final class Broker {
                 stored.remove(e.sequence);
             }
         }
-        return new Records.Ack(e.queue.key, e.sequence);
+        return new StoreRecord.MessageAck(e.queue.key, e.sequence);
     }
 
     /** An expired message was dropped by a queue. Lock held. */
     void expired(QueueEntry e) {
         assert lock.isHeldByCurrentThread() : "the broker lock must be held";
-        Records.Ack ack = forget(e);
+        StoreRecord.MessageAck ack = forget(e);
         if (ack != null) {
             journal.append(RecordType.MESSAGE_ACK, Records.ack(ack));
         }
@@ -589,7 +567,7 @@ public final class Broker {
         }
         if (delivered && e.deliveryCount >= settings.maxDeliveryAttempts() && !DEAD_LETTER_QUEUE.equals(e.message.destination().name())) {
             e.queue.consumed(e);
-            Records.Ack ack = forget(e);
+            StoreRecord.MessageAck ack = forget(e);
             WireMessage dead = e.message.withDestination(Dest.queue(DEAD_LETTER_QUEUE));
             MessageQueue dlq = queue(DEAD_LETTER_QUEUE).queue;
             long seq = nextSequence++;
@@ -619,7 +597,7 @@ public final class Broker {
             forget(e);
         }
         s.queue.discard();
-        return journal.append(RecordType.DURABLE_SUBSCRIPTION_REMOVE, Records.string(s.key));
+        return journal.append(RecordType.DURABLE_SUBSCRIPTION_REMOVE, Records.encode(new StoreRecord.SubscriptionRemove(s.key)));
     }
 
     // ----------------------------------------------------------------------------------- compaction
@@ -630,33 +608,27 @@ public final class Broker {
     }
 
     private boolean isLive(Record r) {
+        if (r.type() == RecordType.EPOCH) {
+            return true;
+        }
+        StoreRecord rec = Records.read(r);
         lock.lock();
         try {
-            switch (r.type()) {
-                case MESSAGE_ADD:
-                    return stored.containsKey(Records.readAdd(r).sequence());
-                case MESSAGE_ACK:
-                    return stored.containsKey(Records.readAck(r).sequence());
-                case TX_COMMIT: {
-                    List<Records.Add> adds = new ArrayList<>();
-                    List<Records.Ack> acks = new ArrayList<>();
-                    Records.readTransaction(r, adds, acks);
-                    return adds.stream().anyMatch(a -> stored.containsKey(a.sequence()))
-                            || acks.stream().anyMatch(a -> stored.containsKey(a.sequence()));
-                }
-                case DURABLE_SUBSCRIPTION_ADD:
-                    return durableSubscriptions.containsKey(Records.readSubscriptionAdd(r).key());
-                case DESTINATION_ADD: {
-                    Dest d = Records.readDestination(r);
-                    return d.isQueue() ? queues.containsKey(d.name()) : topics.containsKey(d.name());
-                }
-                case PRINCIPAL_PUT: {
-                    String[] user = Records.readString(r).split("\n", 2);
-                    return user[1].equals(users.get(user[0]));
-                }
-                default:
-                    return true; // removals and epochs are small and must outlive what they remove
+            if (rec instanceof StoreRecord.MessageAdd a) {
+                return stored.containsKey(a.sequence());
+            } else if (rec instanceof StoreRecord.MessageAck a) {
+                return stored.containsKey(a.sequence());
+            } else if (rec instanceof StoreRecord.Transaction t) {
+                return t.adds().stream().anyMatch(a -> stored.containsKey(a.sequence()))
+                        || t.acks().stream().anyMatch(a -> stored.containsKey(a.sequence()));
+            } else if (rec instanceof StoreRecord.SubscriptionAdd s) {
+                return durableSubscriptions.containsKey(s.key());
+            } else if (rec instanceof StoreRecord.DestinationAdd d) {
+                return d.queue() ? queues.containsKey(d.name()) : topics.containsKey(d.name());
+            } else if (rec instanceof StoreRecord.PrincipalPut u) {
+                return u.passwordHash().equals(users.get(u.name()));
             }
+            return true; // removals, grants and groups are small and must outlive what they remove
         } finally {
             lock.unlock();
         }
@@ -679,7 +651,7 @@ public final class Broker {
 
     /** Deletes the waiting messages of a destination; returns how many. */
     public int purge(Dest d) throws IOException {
-        List<Records.Ack> acks = new ArrayList<>();
+        List<StoreRecord.MessageAck> acks = new ArrayList<>();
         int count = 0;
         lock.lock();
         try {
@@ -687,7 +659,7 @@ public final class Broker {
                 for (QueueEntry e : q.drain()) {
                     count++;
                     q.dequeued++;
-                    Records.Ack ack = forget(e);
+                    StoreRecord.MessageAck ack = forget(e);
                     if (ack != null) {
                         acks.add(ack);
                     }
@@ -722,7 +694,7 @@ public final class Broker {
     /** Moves waiting messages of a queue to another queue, atomically in the store; returns how many. */
     public int move(String fromQueue, String toQueue, int max) throws IOException {
         List<Records.Add> adds = new ArrayList<>();
-        List<Records.Ack> acks = new ArrayList<>();
+        List<StoreRecord.MessageAck> acks = new ArrayList<>();
         List<Runnable> afterwards = new ArrayList<>();
         lock.lock();
         try {
@@ -734,7 +706,7 @@ public final class Broker {
             for (QueueEntry e : from.browse(max)) {
                 from.remove(e);
                 from.dequeued++;
-                Records.Ack ack = forget(e);
+                StoreRecord.MessageAck ack = forget(e);
                 if (ack != null) {
                     acks.add(ack);
                 }
@@ -767,7 +739,10 @@ public final class Broker {
         if (!group.matches("[A-Za-z0-9_.@-]+")) {
             throw new IllegalArgumentException("a group name may only use letters, digits and _ . @ -");
         }
-        await(journal.append(RecordType.ADMIN_OBJECT_PUT, Records.string("group\n" + group + "\n" + String.join(",", new java.util.TreeSet<>(members)))));
+        await(members.isEmpty()
+                ? journal.append(RecordType.ADMIN_OBJECT_REMOVE, Records.encode(new StoreRecord.AdminObjectRemove(StoreRecord.AdminObjectPut.GROUP, group)))
+                : journal.append(RecordType.ADMIN_OBJECT_PUT, Records.encode(new StoreRecord.AdminObjectPut(StoreRecord.AdminObjectPut.GROUP, group,
+                        List.copyOf(new java.util.TreeSet<>(members))))));
         lock.lock();
         try {
             access.setGroup(group, members);
@@ -806,7 +781,9 @@ public final class Broker {
         if (principal == null || principal.isBlank() || principal.contains("\n")) {
             throw new IllegalArgumentException("give a user, group:NAME or * to grant to");
         }
-        await(journal.append(RecordType.ACL_PUT, Records.string(principal + "\n" + pattern + "\n" + permissions)));
+        await(perms.isEmpty()
+                ? journal.append(RecordType.ACL_REMOVE, Records.encode(new StoreRecord.AclRemove(principal, pattern)))
+                : journal.append(RecordType.ACL_PUT, Records.encode(new StoreRecord.AclPut(principal, pattern, permissions))));
         lock.lock();
         try {
             access.grant(principal, pattern, perms);
@@ -834,7 +811,7 @@ public final class Broker {
     }
 
     public void removeUser(String name) throws IOException {
-        await(journal.append(RecordType.PRINCIPAL_REMOVE, Records.string(name)));
+        await(journal.append(RecordType.PRINCIPAL_REMOVE, Records.encode(new StoreRecord.PrincipalRemove(name))));
         lock.lock();
         try {
             users.remove(name);

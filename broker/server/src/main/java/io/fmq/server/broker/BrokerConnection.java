@@ -5,6 +5,7 @@ import io.fmq.protocol.ErrorCode;
 import io.fmq.protocol.Frame;
 import io.fmq.protocol.WireMessage;
 import io.fmq.store.RecordType;
+import io.fmq.store.payload.StoreRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -333,8 +334,8 @@ public final class BrokerConnection {
             return DONE;
         }
         broker.durableSubscriptions.put(key, sub);
-        CompletableFuture<Long> added = broker.journal.append(RecordType.DURABLE_SUBSCRIPTION_ADD, Records.subscriptionAdd(
-                new Records.SubscriptionAdd(key, t.name, selectorText, f.noLocal(), sub.clientId, f.subscriptionName())));
+        CompletableFuture<Long> added = broker.journal.append(RecordType.DURABLE_SUBSCRIPTION_ADD, Records.encode(
+                new StoreRecord.SubscriptionAdd(key, t.name, selectorText, f.noLocal(), sub.clientId, f.subscriptionName())));
         return (removed == null ? added : removed.thenCompose(x -> added)).thenApplyAsync(x -> null, broker.executor());
     }
 
@@ -462,7 +463,7 @@ public final class BrokerConnection {
      * forced write: a crash in between only means the message is delivered again.
      */
     public CompletableFuture<Void> acknowledge(int sessionId, long deliveryId, boolean upTo, boolean durable) {
-        List<Records.Ack> acks = new ArrayList<>();
+        List<StoreRecord.MessageAck> acks = new ArrayList<>();
         broker.lock.lock();
         try {
             Session s = session(sessionId);
@@ -485,7 +486,7 @@ public final class BrokerConnection {
      * stay unacknowledged. Ids the session does not hold (already acknowledged, recovered) are ignored.
      */
     public CompletableFuture<Void> acknowledge(int sessionId, long[] deliveryIds, boolean durable) {
-        List<Records.Ack> acks = new ArrayList<>();
+        List<StoreRecord.MessageAck> acks = new ArrayList<>();
         broker.lock.lock();
         try {
             Session s = session(sessionId);
@@ -509,18 +510,18 @@ public final class BrokerConnection {
     }
 
     /** Lock held. */
-    private void consume(List<Delivery> deliveries, List<Records.Ack> acks) {
+    private void consume(List<Delivery> deliveries, List<StoreRecord.MessageAck> acks) {
         assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
         for (Delivery d : deliveries) {
             d.entry.queue.consumed(d.entry);
-            Records.Ack ack = broker.forget(d.entry);
+            StoreRecord.MessageAck ack = broker.forget(d.entry);
             if (ack != null) {
                 acks.add(ack);
             }
         }
     }
 
-    private CompletableFuture<Void> writeAcks(List<Records.Ack> acks, boolean durable) {
+    private CompletableFuture<Void> writeAcks(List<StoreRecord.MessageAck> acks, boolean durable) {
         if (acks.isEmpty()) {
             return DONE;
         }
@@ -598,7 +599,7 @@ public final class BrokerConnection {
     /** Commits a transacted session: its sends and acknowledgements become durable together, in one record. */
     public CompletableFuture<Void> commit(int sessionId) {
         List<Records.Add> adds = new ArrayList<>();
-        List<Records.Ack> acks = new ArrayList<>();
+        List<StoreRecord.MessageAck> acks = new ArrayList<>();
         List<Runnable> afterwards = new ArrayList<>();
         broker.lock.lock();
         try {
@@ -634,7 +635,7 @@ public final class BrokerConnection {
                 if (d.acknowledgedInTransaction) {
                     s.unacked.remove(d.id);
                     d.entry.queue.consumed(d.entry);
-                    Records.Ack ack = broker.forget(d.entry);
+                    StoreRecord.MessageAck ack = broker.forget(d.entry);
                     if (ack != null) {
                         acks.add(ack);
                     }
