@@ -16,9 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
- * One client connection's view of the broker: its sessions, consumers and temporary destinations.
- * Every method takes the broker's lock; operations that must be durable before they are confirmed
- * return a future that completes when they are.
+ * One client connection's view of the broker: its sessions, consumers and temporary destinations. Owned by the
+ * broker's thread, like all broker state: the client connection's handler hands every frame to that thread and calls
+ * these methods there (only {@link #clientId()} and {@link #sessionCount()} may be asked from elsewhere). Operations
+ * that must be durable before they are confirmed return a future that completes, on the broker's thread, when they are.
  */
 public final class BrokerConnection {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -33,7 +34,7 @@ public final class BrokerConnection {
     private final Map<Integer, Consumer> consumers = new HashMap<>();
     private final Set<Dest> temporaries = new LinkedHashSet<>();
     private long deliveryCounter;
-    /** Whether the client's connection is started; a new connection is stopped and its consumers get nothing. Lock held. */
+    /** Whether the client's connection is started; a new connection is stopped and its consumers get nothing. Broker's thread. */
     boolean started;
     private boolean closed;
 
@@ -57,31 +58,22 @@ public final class BrokerConnection {
         return address;
     }
 
+    /** The client id (any thread: read on the broker's). */
     public String clientId() {
-        broker.lock.lock();
-        try {
-            return clientId;
-        } finally {
-            broker.lock.unlock();
-        }
+        return broker.inOwner() ? clientId : broker.call(() -> clientId);
     }
 
+    /** How many sessions are open (any thread: read on the broker's). */
     public int sessionCount() {
-        broker.lock.lock();
-        try {
-            return sessions.size();
-        } finally {
-            broker.lock.unlock();
-        }
+        return broker.inOwner() ? sessions.size() : broker.call(sessions::size);
     }
 
     long nextDeliveryId() {
         return ++deliveryCounter;
     }
 
-    /** Lock held. */
     void setClientId(String newClientId) throws BrokerException {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         BrokerConnection other = broker.clientIds.get(newClientId);
         if (other != null && other != this) {
             throw new BrokerException(ErrorCode.CLIENT_ID_IN_USE, "The client id '" + newClientId + "' is in use by another connection");
@@ -92,21 +84,16 @@ public final class BrokerConnection {
 
     /** Sets the client id after connecting; allowed once, before the connection has sessions. */
     public void assignClientId(String newClientId) throws BrokerException {
-        broker.lock.lock();
-        try {
-            if (clientId != null) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The client id of this connection is already set");
-            }
-            if (!sessions.isEmpty()) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The client id must be set before the connection is used");
-            }
-            if (newClientId == null || newClientId.isEmpty()) {
-                throw new BrokerException(ErrorCode.CLIENT_ID_IN_USE, "A client id cannot be empty");
-            }
-            setClientId(newClientId);
-        } finally {
-            broker.lock.unlock();
+        if (clientId != null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The client id of this connection is already set");
         }
+        if (!sessions.isEmpty()) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The client id must be set before the connection is used");
+        }
+        if (newClientId == null || newClientId.isEmpty()) {
+            throw new BrokerException(ErrorCode.CLIENT_ID_IN_USE, "A client id cannot be empty");
+        }
+        setClientId(newClientId);
     }
 
     private Session session(int sessionId) throws BrokerException {
@@ -118,36 +105,26 @@ public final class BrokerConnection {
     }
 
     public void openSession(int sessionId, boolean transacted) throws BrokerException {
-        broker.lock.lock();
-        try {
-            if (sessions.containsKey(sessionId)) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " is already open");
-            }
-            sessions.put(sessionId, new Session(sessionId, this, transacted));
-        } finally {
-            broker.lock.unlock();
+        if (sessions.containsKey(sessionId)) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " is already open");
         }
+        sessions.put(sessionId, new Session(sessionId, this, transacted));
     }
 
     /** Closes a session: its consumers close, its unacknowledged messages are redelivered, its transaction rolls back. */
     public void closeSession(int sessionId) {
-        broker.lock.lock();
-        try {
-            Session s = sessions.remove(sessionId);
-            if (s == null) {
-                return;
+        Session s = sessions.remove(sessionId);
+        if (s == null) {
+            return;
+        }
+        for (Consumer c : new ArrayList<>(consumers.values())) {
+            if (c.session == s) {
+                removeConsumer(c, Long.MAX_VALUE);
             }
-            for (Consumer c : new ArrayList<>(consumers.values())) {
-                if (c.session == s) {
-                    removeConsumer(c, Long.MAX_VALUE);
-                }
-            }
-            s.pendingSends.clear();
-            for (Delivery d : s.takeAll()) {
-                broker.requeue(d, true);
-            }
-        } finally {
-            broker.lock.unlock();
+        }
+        s.pendingSends.clear();
+        for (Delivery d : s.takeAll()) {
+            broker.routing.requeue(d, true);
         }
     }
 
@@ -159,12 +136,11 @@ public final class BrokerConnection {
         List<String> keys;
         long sequence;
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        broker.lock.lock();
         try {
             Session s = session(sessionId);
             try {
-                broker.access.check(user, AccessRules.Permission.SEND, m.destination());
-                broker.resolve(m.destination(), this);
+                broker.security.access.check(user, AccessRules.Permission.SEND, m.destination());
+                broker.resolve(m.destination());
             } catch (BrokerException e) {
                 if (s.transacted && s.rollbackOnly == null) {
                     s.rollbackOnly = e.getMessage();
@@ -180,35 +156,28 @@ public final class BrokerConnection {
                 // a resend (durable connection after a failover): confirmed when the first copy is safe, not stored again
                 return original;
             }
-            targets = broker.targets(m, id);
-            keys = Broker.storedKeys(m, targets);
-            sequence = broker.nextSequence++;
+            targets = broker.routing.targets(m, id);
+            keys = Routing.storedKeys(m, targets);
+            sequence = broker.routing.nextSequence();
             if (keys.isEmpty()) {
                 broker.recentIds.remember(m, DONE);
-                broker.deliverTo(targets, sequence, m, keys);
+                broker.routing.deliverTo(targets, sequence, m);
                 return DONE;
             }
-            broker.recentIds.remember(m, stored); // before the lock is released, so a concurrent resend finds it
+            broker.recentIds.remember(m, stored); // so a resend that arrives before this one is safe finds it
+            broker.stored.reserve(sequence, keys);
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            broker.lock.unlock();
         }
         broker.journal.append(RecordType.MESSAGE_ADD, Records.add(new Records.Add(sequence, keys, m)))
-                .thenAcceptAsync(seq -> {
-                    broker.lock.lock();
-                    try {
-                        broker.deliverTo(targets, sequence, m, keys);
-                    } finally {
-                        broker.lock.unlock();
-                    }
-                }, broker.executor()).whenComplete((v, e) -> {
+                .whenCompleteAsync((seq, e) -> {
                     if (e == null) {
+                        broker.routing.deliverTo(targets, sequence, m);
                         stored.complete(null);
                     } else {
                         stored.completeExceptionally(e);
                     }
-                });
+                }, broker.executor());
         return stored;
     }
 
@@ -216,15 +185,14 @@ public final class BrokerConnection {
 
     /** Opens a consumer (or browser is refused here: browsing is {@link #browse}). The future completes when it is registered. */
     public CompletableFuture<Void> openConsumer(Frame.ConsumerOpen f) {
-        broker.lock.lock();
         try {
             if (consumers.containsKey(f.consumerId())) {
                 throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Consumer " + f.consumerId() + " is already open");
             }
             Session s = session(f.sessionId());
             Dest d = f.destination();
-            broker.access.check(user, f.browser() ? AccessRules.Permission.BROWSE : AccessRules.Permission.RECEIVE, d);
-            broker.resolve(d, this);
+            broker.security.access.check(user, f.browser() ? AccessRules.Permission.BROWSE : AccessRules.Permission.RECEIVE, d);
+            broker.resolve(d);
             if (d.kind().isTemporary() && !temporaries.contains(d)) {
                 throw new BrokerException(ErrorCode.INVALID_DESTINATION, "Only the connection that created the temporary " + d
                         + " may consume from it");
@@ -232,11 +200,11 @@ public final class BrokerConnection {
             Predicate<WireMessage> selector = f.selector() == null || f.selector().isBlank() ? null
                     : broker.selectors.compile(f.selector());
             if (d.isQueue()) {
-                MessageQueue q = broker.queues.get(d.name());
+                MessageQueue q = broker.destinations.queues.get(d.name());
                 attach(new Consumer(f.consumerId(), s, q, d, selector, false, null, f.credit()));
                 return DONE;
             }
-            Topic t = broker.topic(d.name());
+            Topic t = broker.destinations.topic(d.name());
             if (f.subscriptionName() == null) {
                 String key = "tsub:" + id + ":" + f.consumerId();
                 MessageQueue q = new MessageQueue(key, false, broker);
@@ -247,8 +215,6 @@ public final class BrokerConnection {
             return openSubscription(f, s, t, selector);
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            broker.lock.unlock();
         }
     }
 
@@ -258,38 +224,33 @@ public final class BrokerConnection {
      * is taken from the queue. Returns how many were sent.
      */
     public int browse(Frame.ConsumerOpen f) throws BrokerException {
-        broker.lock.lock();
-        try {
-            session(f.sessionId());
-            Dest d = f.destination();
-            if (!d.isQueue()) {
-                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "Only queues can be browsed, not " + d);
-            }
-            broker.access.check(user, AccessRules.Permission.BROWSE, d);
-            broker.resolve(d, this);
-            Predicate<WireMessage> selector = f.selector() == null || f.selector().isBlank() ? null : broker.selectors.compile(f.selector());
-            long now = broker.clock.millis();
-            int sent = 0;
-            for (QueueEntry e : broker.queues.get(d.name()).browse(Integer.MAX_VALUE)) {
-                if (sent >= f.credit()) {
-                    break;
-                }
-                if (e.message.isExpired(now) || selector != null && !selector.test(e.message)) {
-                    continue;
-                }
-                target.deliver(f.consumerId(), 0, e.message.redelivery(e.deliveryCount));
-                sent++;
-            }
-            return sent;
-        } finally {
-            broker.lock.unlock();
+        session(f.sessionId());
+        Dest d = f.destination();
+        if (!d.isQueue()) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "Only queues can be browsed, not " + d);
         }
+        broker.security.access.check(user, AccessRules.Permission.BROWSE, d);
+        broker.resolve(d);
+        Predicate<WireMessage> selector = f.selector() == null || f.selector().isBlank() ? null : broker.selectors.compile(f.selector());
+        long now = broker.clock.millis();
+        int sent = 0;
+        for (QueueEntry e : broker.destinations.queues.get(d.name()).browse(Integer.MAX_VALUE)) {
+            if (sent >= f.credit()) {
+                break;
+            }
+            if (e.message.isExpired(now) || selector != null && !selector.test(e.message)) {
+                continue;
+            }
+            target.deliver(f.consumerId(), 0, e.message.redelivery(e.deliveryCount));
+            sent++;
+        }
+        return sent;
     }
 
-    /** Lock held. */
+    /** Broker's thread. */
     private CompletableFuture<Void> openSubscription(Frame.ConsumerOpen f, Session s, Topic t, Predicate<WireMessage> selector)
             throws BrokerException {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         if (f.durable() && !f.shared() && clientId == null) {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "A durable subscription needs a client id: set one on the connection");
         }
@@ -310,7 +271,7 @@ public final class BrokerConnection {
                             + "' is active with another topic or selector");
                 }
                 if (existing.durable) {
-                    removed = broker.removeSubscription(existing);
+                    removed = broker.routing.removeSubscription(existing);
                 } else {
                     existing.topic.subscriptions.remove(existing.key);
                     existing.queue.discard();
@@ -323,7 +284,7 @@ public final class BrokerConnection {
             attach(new Consumer(f.consumerId(), s, existing.queue, f.destination(), null, false, existing.key, f.credit()));
             return DONE;
         }
-        String key = lookup + "#" + broker.nextSequence++;
+        String key = lookup + "#" + broker.routing.nextSequence();
         MessageQueue q = new MessageQueue(key, f.durable(), broker);
         String selectorText = normaliseSelector(f.selector());
         Subscription sub = new Subscription(key, t, q, selectorText, selector, f.noLocal(), id, f.shared() ? null : clientId,
@@ -333,7 +294,7 @@ public final class BrokerConnection {
         if (!f.durable()) {
             return DONE;
         }
-        broker.durableSubscriptions.put(key, sub);
+        broker.destinations.durableSubscriptions.put(key, sub);
         CompletableFuture<Long> added = broker.journal.append(RecordType.DURABLE_SUBSCRIPTION_ADD, Records.encode(
                 new StoreRecord.SubscriptionAdd(key, t.name, selectorText, f.noLocal(), sub.clientId, f.subscriptionName())));
         return (removed == null ? added : removed.thenCompose(x -> added)).thenApplyAsync(x -> null, broker.executor());
@@ -374,22 +335,14 @@ public final class BrokerConnection {
         return clientId == null ? "" : clientId;
     }
 
-    /** Lock held. */
+    /** Broker's thread. */
     private Subscription findSubscription(String lookup) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
-        for (Topic t : broker.topics.values()) {
-            for (Subscription s : t.subscriptions.values()) {
-                if (s.key.startsWith(lookup + "#")) {
-                    return s;
-                }
-            }
-        }
-        return null;
+        return broker.destinations.findSubscription(lookup);
     }
 
-    /** Lock held. */
+    /** Broker's thread. */
     private void attach(Consumer c) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         consumers.put(c.id, c);
         c.queue.consumers.add(c);
         c.queue.dispatch(broker.clock.millis());
@@ -397,40 +350,35 @@ public final class BrokerConnection {
 
     /** Closes a consumer; deliveries after {@code lastConsumed} return to the destination as never delivered. */
     public void closeConsumer(int consumerId, long lastConsumed) {
-        broker.lock.lock();
-        try {
-            Consumer c = consumers.get(consumerId);
-            if (c != null) {
-                removeConsumer(c, lastConsumed);
-            }
-        } finally {
-            broker.lock.unlock();
+        Consumer c = consumers.get(consumerId);
+        if (c != null) {
+            removeConsumer(c, lastConsumed);
         }
     }
 
-    /** Lock held. */
+    /** Broker's thread. */
     private void removeConsumer(Consumer c, long lastConsumed) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         consumers.remove(c.id);
         c.queue.removeConsumer(c);
         takeBackUnseen(c, lastConsumed);
         if (c.ownsQueue) {
             c.queue.drain();
             c.queue.discard();
-            for (Topic t : broker.topics.values()) {
+            for (Topic t : broker.destinations.topics.values()) {
                 t.subscriptions.remove(c.queue.key);
             }
         } else if (c.subscription != null && c.subscription.startsWith("shared-nd:") && c.queue.consumers.isEmpty()) {
             c.queue.discard();
-            for (Topic t : broker.topics.values()) {
+            for (Topic t : broker.destinations.topics.values()) {
                 t.subscriptions.remove(c.subscription);
             }
         }
     }
 
-    /** Lock held. Returns the consumer's deliveries after {@code lastConsumed} to its destination as never delivered; returns how many. */
+    /** Returns the consumer's deliveries after {@code lastConsumed} to its destination as never delivered; returns how many. */
     private int takeBackUnseen(Consumer c, long lastConsumed) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         List<Delivery> unseen = new ArrayList<>();
         c.session.unacked.values().removeIf(d -> {
             if (d.consumer == c && d.id > lastConsumed) {
@@ -439,21 +387,16 @@ public final class BrokerConnection {
             }
             return false;
         });
-        unseen.forEach(d -> broker.requeue(d, false));
+        unseen.forEach(d -> broker.routing.requeue(d, false));
         return unseen.size();
     }
 
     /** More credit for a consumer. */
     public void credit(int consumerId, int messages) {
-        broker.lock.lock();
-        try {
-            Consumer c = consumers.get(consumerId);
-            if (c != null && messages > 0) {
-                c.credit = (int) Math.min(Integer.MAX_VALUE, (long) c.credit + messages);
-                c.queue.dispatch(broker.clock.millis());
-            }
-        } finally {
-            broker.lock.unlock();
+        Consumer c = consumers.get(consumerId);
+        if (c != null && messages > 0) {
+            c.credit = (int) Math.min(Integer.MAX_VALUE, (long) c.credit + messages);
+            c.queue.dispatch(broker.clock.millis());
         }
     }
 
@@ -464,7 +407,6 @@ public final class BrokerConnection {
      */
     public CompletableFuture<Void> acknowledge(int sessionId, long deliveryId, boolean upTo, boolean durable) {
         List<StoreRecord.MessageAck> acks = new ArrayList<>();
-        broker.lock.lock();
         try {
             Session s = session(sessionId);
             if (s.transacted) {
@@ -474,8 +416,6 @@ public final class BrokerConnection {
             consume(s.take(deliveryId, upTo), acks);
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            broker.lock.unlock();
         }
         return writeAcks(acks, durable);
     }
@@ -487,7 +427,6 @@ public final class BrokerConnection {
      */
     public CompletableFuture<Void> acknowledge(int sessionId, long[] deliveryIds, boolean durable) {
         List<StoreRecord.MessageAck> acks = new ArrayList<>();
-        broker.lock.lock();
         try {
             Session s = session(sessionId);
             if (s.transacted) {
@@ -503,18 +442,16 @@ public final class BrokerConnection {
             consume(taken, acks);
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            broker.lock.unlock();
         }
         return writeAcks(acks, durable);
     }
 
-    /** Lock held. */
+    /** Broker's thread. */
     private void consume(List<Delivery> deliveries, List<StoreRecord.MessageAck> acks) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         for (Delivery d : deliveries) {
             d.entry.queue.consumed(d.entry);
-            StoreRecord.MessageAck ack = broker.forget(d.entry);
+            StoreRecord.MessageAck ack = broker.stored.forget(d.entry);
             if (ack != null) {
                 acks.add(ack);
             }
@@ -538,19 +475,14 @@ public final class BrokerConnection {
      * client drops every delivery of the session up to it that it still holds or that is still on its way.
      */
     public long recover(int sessionId, int[] consumerIds, long[] lastConsumed) throws BrokerException {
-        broker.lock.lock();
-        try {
-            long watermark = deliveryCounter;
-            redeliver(session(sessionId), consumerIds, lastConsumed);
-            return watermark;
-        } finally {
-            broker.lock.unlock();
-        }
+        long watermark = deliveryCounter;
+        redeliver(session(sessionId), consumerIds, lastConsumed);
+        return watermark;
     }
 
-    /** Lock held. Requeues every unacknowledged delivery of the session, telling the seen from the only prefetched. */
+    /** Requeues every unacknowledged delivery of the session, telling the seen from the only prefetched. */
     private void redeliver(Session s, int[] consumerIds, long[] lastConsumed) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         Map<Integer, Long> marks = new HashMap<>();
         for (int i = 0; i < consumerIds.length; i++) {
             marks.put(consumerIds[i], lastConsumed[i]);
@@ -561,7 +493,7 @@ public final class BrokerConnection {
             if (unseen) {
                 d.consumer.credit++; // the client dropped it without counting it against its credit
             }
-            broker.requeue(d, !unseen);
+            broker.routing.requeue(d, !unseen);
         }
     }
 
@@ -573,27 +505,22 @@ public final class BrokerConnection {
      * still holds or that is still on its way.
      */
     public long flow(boolean start, int[] consumerIds, long[] lastConsumed) {
-        broker.lock.lock();
-        try {
-            long watermark = deliveryCounter;
-            started = start;
-            if (!start) {
-                for (int i = 0; i < consumerIds.length; i++) {
-                    Consumer c = consumers.get(consumerIds[i]);
-                    if (c != null) {
-                        c.credit += takeBackUnseen(c, lastConsumed[i]);
-                    }
+        long watermark = deliveryCounter;
+        started = start;
+        if (!start) {
+            for (int i = 0; i < consumerIds.length; i++) {
+                Consumer c = consumers.get(consumerIds[i]);
+                if (c != null) {
+                    c.credit += takeBackUnseen(c, lastConsumed[i]);
                 }
-                return watermark;
-            }
-            long now = broker.clock.millis();
-            for (Consumer c : new ArrayList<>(consumers.values())) {
-                c.queue.dispatch(now);
             }
             return watermark;
-        } finally {
-            broker.lock.unlock();
         }
+        long now = broker.clock.millis();
+        for (Consumer c : new ArrayList<>(consumers.values())) {
+            c.queue.dispatch(now);
+        }
+        return watermark;
     }
 
     /** Commits a transacted session: its sends and acknowledgements become durable together, in one record. */
@@ -601,7 +528,6 @@ public final class BrokerConnection {
         List<Records.Add> adds = new ArrayList<>();
         List<StoreRecord.MessageAck> acks = new ArrayList<>();
         List<Runnable> afterwards = new ArrayList<>();
-        broker.lock.lock();
         try {
             Session s = session(sessionId);
             if (!s.transacted) {
@@ -612,7 +538,7 @@ public final class BrokerConnection {
                 s.rollbackOnly = null;
                 s.pendingSends.clear();
                 for (Delivery d : s.takeAll()) {
-                    broker.requeue(d, true);
+                    broker.routing.requeue(d, true);
                 }
                 throw new BrokerException(ErrorCode.TRANSACTION_ROLLED_BACK, "The transaction was rolled back because a send in it failed: "
                         + why);
@@ -622,20 +548,21 @@ public final class BrokerConnection {
                     continue; // already stored by an earlier send of the same message
                 }
                 broker.recentIds.remember(m, DONE);
-                List<MessageQueue> targets = broker.targets(m, id);
-                List<String> keys = Broker.storedKeys(m, targets);
-                long seq = broker.nextSequence++;
+                List<MessageQueue> targets = broker.routing.targets(m, id);
+                List<String> keys = Routing.storedKeys(m, targets);
+                long seq = broker.routing.nextSequence();
                 if (!keys.isEmpty()) {
                     adds.add(new Records.Add(seq, keys, m));
+                    broker.stored.reserve(seq, keys);
                 }
-                afterwards.add(() -> broker.deliverTo(targets, seq, m, keys));
+                afterwards.add(() -> broker.routing.deliverTo(targets, seq, m));
             }
             s.pendingSends.clear();
             for (Delivery d : new ArrayList<>(s.unacked.values())) {
                 if (d.acknowledgedInTransaction) {
                     s.unacked.remove(d.id);
                     d.entry.queue.consumed(d.entry);
-                    StoreRecord.MessageAck ack = broker.forget(d.entry);
+                    StoreRecord.MessageAck ack = broker.stored.forget(d.entry);
                     if (ack != null) {
                         acks.add(ack);
                     }
@@ -647,75 +574,52 @@ public final class BrokerConnection {
             }
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            broker.lock.unlock();
         }
         return broker.journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks)).thenAcceptAsync(x -> {
-            broker.lock.lock();
-            try {
-                afterwards.forEach(Runnable::run);
-            } finally {
-                broker.lock.unlock();
-            }
+            afterwards.forEach(Runnable::run);
         }, broker.executor());
     }
 
     /** Rolls back a transacted session: its sends are dropped and what it received is redelivered (watermark as {@link #recover}). */
     public long rollback(int sessionId, int[] consumerIds, long[] lastConsumed) throws BrokerException {
-        broker.lock.lock();
-        try {
-            Session s = session(sessionId);
-            s.pendingSends.clear();
-            s.rollbackOnly = null;
-            long watermark = deliveryCounter;
-            redeliver(s, consumerIds, lastConsumed);
-            return watermark;
-        } finally {
-            broker.lock.unlock();
-        }
+        Session s = session(sessionId);
+        s.pendingSends.clear();
+        s.rollbackOnly = null;
+        long watermark = deliveryCounter;
+        redeliver(s, consumerIds, lastConsumed);
+        return watermark;
     }
 
     // ----------------------------------------------------------------------------------- destinations
 
     /** Creates a temporary queue or topic that lives as long as this connection; returns its name. */
     public String createTemporary(Dest.Kind kind) {
-        broker.lock.lock();
-        try {
-            String name = (kind == Dest.Kind.TEMP_QUEUE ? "TMP.Q." : "TMP.T.") + id + "." + (++broker.tempCounter);
-            Dest d = new Dest(kind, name);
-            broker.addTemporary(d);
-            temporaries.add(d);
-            return name;
-        } finally {
-            broker.lock.unlock();
-        }
+        String name = broker.destinations.temporaryName(kind, id);
+        Dest d = new Dest(kind, name);
+        broker.destinations.addTemporary(d);
+        temporaries.add(d);
+        return name;
     }
 
     public void deleteTemporary(Dest d) throws BrokerException {
-        broker.lock.lock();
-        try {
-            if (!temporaries.contains(d)) {
-                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "The temporary " + d + " does not belong to this connection");
-            }
-            for (Consumer c : consumers.values()) {
-                if (d.equals(c.destination)) {
-                    throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The temporary " + d + " still has a consumer");
-                }
-            }
-            dropTemporary(d);
-        } finally {
-            broker.lock.unlock();
+        if (!temporaries.contains(d)) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "The temporary " + d + " does not belong to this connection");
         }
+        for (Consumer c : consumers.values()) {
+            if (d.equals(c.destination)) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The temporary " + d + " still has a consumer");
+            }
+        }
+        dropTemporary(d);
     }
 
     private void dropTemporary(Dest d) {
         temporaries.remove(d);
-        broker.removeTemporary(d);
+        broker.destinations.removeTemporary(d);
     }
 
     /** Deletes a durable subscription of this connection's client id (or a shared one by name). */
     public CompletableFuture<Void> unsubscribe(String name) {
-        broker.lock.lock();
         try {
             Subscription s = findSubscription("dsub:" + clientId + ":" + name);
             if (s == null) {
@@ -730,35 +634,28 @@ public final class BrokerConnection {
             if (!s.queue.consumers.isEmpty()) {
                 throw new BrokerException(ErrorCode.ILLEGAL_STATE, "The durable subscription '" + name + "' has an active consumer");
             }
-            return broker.removeSubscription(s).thenApplyAsync(x -> null, broker.executor());
+            return broker.routing.removeSubscription(s).thenApplyAsync(x -> null, broker.executor());
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            broker.lock.unlock();
         }
     }
 
     /** Closes the connection: sessions close (redelivering), temporaries go, the client id is released. */
     public void close() {
-        broker.lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (Integer sessionId : new ArrayList<>(sessions.keySet())) {
-                closeSession(sessionId);
-            }
-            for (Dest d : new ArrayList<>(temporaries)) {
-                dropTemporary(d);
-            }
-            if (clientId != null && broker.clientIds.get(clientId) == this) {
-                broker.clientIds.remove(clientId);
-            }
-            broker.connections.remove(id);
-            broker.events.connectionClosed(this);
-        } finally {
-            broker.lock.unlock();
+        if (closed) {
+            return;
         }
+        closed = true;
+        for (Integer sessionId : new ArrayList<>(sessions.keySet())) {
+            closeSession(sessionId);
+        }
+        for (Dest d : new ArrayList<>(temporaries)) {
+            dropTemporary(d);
+        }
+        if (clientId != null && broker.clientIds.get(clientId) == this) {
+            broker.clientIds.remove(clientId);
+        }
+        broker.connections.remove(id);
+        broker.events.connectionClosed(this);
     }
 }

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 /**
  * The messages waiting for one queue or one topic subscription, and the consumers taking them.
- * All methods run under the broker's lock.
+ * Owned by the broker's thread, like all broker state.
  *
  * <p>Dispatch: ready messages in {@link QueueEntry#DELIVERY_ORDER} go, round robin, to consumers with
  * credit on a started connection whose selector matches; a message no consumer's selector matches waits for
@@ -70,7 +70,7 @@ final class MessageQueue {
     }
 
     void add(QueueEntry e) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         enqueued++;
         ready.add(e);
         account(e.message.approximateSize());
@@ -136,7 +136,7 @@ final class MessageQueue {
 
     /** Hands waiting messages to consumers while any has credit. */
     void dispatch(long now) {
-        assert broker.lock.isHeldByCurrentThread() : "the broker lock must be held";
+        assert broker.inOwner() : "on the broker's thread";
         if (consumers.isEmpty() || ready.isEmpty()) {
             return;
         }

@@ -22,6 +22,8 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server side of one client connection: the handshake, then each frame turned into a broker call
- * and answered with {@link Frame.Ok} or {@link Frame.Error}. A frame that breaks the protocol gets a
+ * and answered with {@link Frame.Ok} or {@link Frame.Error}. The event loop decodes frames and checks the login;
+ * every frame after the HELLO is handed, in order, to the broker's thread, which handles it and writes the answer
+ * (Netty then writes it on the event loop): the event loop never waits for the broker or the disk. A frame that breaks the protocol gets a
  * fatal error and the connection is closed; the broker and other connections are not affected.
  *
  * <p>Producer flow control: while more than {@link #MAX_UNCONFIRMED_SENDS} of this connection's sends
@@ -52,7 +56,20 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
     private final String serverVersion;
     private final AtomicInteger unconfirmedSends = new AtomicInteger();
     private Channel channel;
+    /** Event loop only: a HELLO was taken (everything after it goes to the broker's thread). */
+    private boolean greeted;
+    /** Broker's thread only: the broker's side of this connection, once opened. */
     private BrokerConnection connection;
+    /** Broker's thread only: the channel has closed. */
+    private boolean closed;
+    /** Event loop only: the frames of the read in progress. */
+    private List<Frame> inbox = new ArrayList<>();
+    /** Broker's thread only: a flush is registered for the end of the current burst. */
+    private boolean flushPending;
+    private final Runnable flusher = () -> {
+        flushPending = false;
+        channel.flush();
+    };
 
     public ClientConnectionHandler(Broker broker, boolean pingEnabled, int serverHeartbeatMillis, String serverVersion) {
         this.broker = broker;
@@ -65,7 +82,7 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
         ctx.executor().schedule(() -> {
-            if (connection == null && channel.isActive()) {
+            if (!greeted && channel.isActive()) {
                 fatal(0, ErrorCode.PROTOCOL, "no handshake within " + HANDSHAKE_TIMEOUT_SECONDS + " s");
             }
         }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -74,27 +91,71 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (connection != null) {
-            connection.close();
-            LOG.info("Client connection {} closed", connection.id());
-        }
+        broker.execute(() -> {
+            closed = true;
+            if (connection != null) {
+                connection.close();
+                LOG.info("Client connection {} closed", connection.id());
+            }
+        });
         super.channelInactive(ctx);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-        if (connection == null) {
+        if (!greeted) {
             if (!(frame instanceof Frame.Hello)) {
                 fatal(frame.requestId(), ErrorCode.PROTOCOL, "the first frame must be HELLO, not " + frame.type());
                 return;
             }
+            greeted = true;
             handshake(ctx, (Frame.Hello) frame);
             return;
         }
-        try {
-            handle(frame);
-        } catch (BrokerException e) {
-            error(frame.requestId(), e.code(), e.getMessage());
+        inbox.add(frame);
+    }
+
+    /** The end of a read from the socket: the frames it brought go to the broker's thread together, as one task. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (!inbox.isEmpty()) {
+            List<Frame> frames = inbox;
+            inbox = new ArrayList<>();
+            broker.execute(() -> handleAll(frames));
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    /** Broker's thread: the frames of one read, in order. */
+    private void handleAll(List<Frame> frames) {
+        for (Frame frame : frames) {
+            if (connection == null || closed) {
+                return; // the login was refused (the client has been told) or the channel is gone
+            }
+            try {
+                handle(frame);
+            } catch (BrokerException e) {
+                error(frame.requestId(), e.code(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected error handling {} on client connection {}", frame.type(), channel.remoteAddress(), e);
+                fatal(frame.requestId(), ErrorCode.INTERNAL, "internal server error: " + e);
+            }
+        }
+    }
+
+    /**
+     * Writes a frame to the client: on the broker's thread it joins the burst's writes and goes out with them (one flush
+     * per burst); elsewhere (a future completed on another thread) at once.
+     */
+    private void send(Frame f) {
+        if (broker.inOwner()) {
+            channel.write(f, channel.voidPromise());
+            if (!flushPending) {
+                flushPending = true;
+                broker.atEndOfBurst(flusher);
+            }
+        } else {
+            channel.writeAndFlush(f, channel.voidPromise());
         }
     }
 
@@ -104,25 +165,42 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                     + ", the client " + hello.protocolVersion() + ": use a client library of the server's version");
             return;
         }
-        try {
-            connection = broker.connect(hello.user(), hello.password(), hello.clientId(), String.valueOf(channel.remoteAddress()), this);
-        } catch (BrokerException e) {
-            fatal(hello.requestId(), e.code(), e.getMessage());
-            return;
-        }
-        int heartbeat = 0;
-        if (pingEnabled && hello.heartbeatMillis() > 0) {
-            heartbeat = Math.max(100, Math.min(hello.heartbeatMillis(), serverHeartbeatMillis));
-            ctx.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle", new IdleStateHandler(3L * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
-        }
-        channel.writeAndFlush(new Frame.Welcome(hello.requestId(), FrameCodec.PROTOCOL_VERSION, serverVersion, connection.id(), heartbeat));
+        // the password is checked here, on the event loop; the connection is opened on the broker's thread, ahead of
+        // every later frame of this channel (handed over after this one)
+        broker.connect(hello.user(), hello.password(), hello.clientId(), String.valueOf(channel.remoteAddress()), this)
+                .whenComplete((c, e) -> {
+                    if (e != null) {
+                        BrokerException refused = e instanceof BrokerException be ? be
+                                : e.getCause() instanceof BrokerException be2 ? be2 : null;
+                        if (refused != null) {
+                            fatal(hello.requestId(), refused.code(), refused.getMessage());
+                        } else {
+                            LOG.error("Opening client connection {} failed", channel.remoteAddress(), e);
+                            fatal(hello.requestId(), ErrorCode.INTERNAL, "internal server error: " + e);
+                        }
+                        return;
+                    }
+                    // on the broker's thread
+                    if (closed) {
+                        c.close();
+                        return;
+                    }
+                    connection = c;
+                    int heartbeat = 0;
+                    if (pingEnabled && hello.heartbeatMillis() > 0) {
+                        heartbeat = Math.max(100, Math.min(hello.heartbeatMillis(), serverHeartbeatMillis));
+                        ctx.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle",
+                                new IdleStateHandler(3L * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                    }
+                    channel.writeAndFlush(new Frame.Welcome(hello.requestId(), FrameCodec.PROTOCOL_VERSION, serverVersion, c.id(), heartbeat));
+                });
     }
 
     private void handle(Frame frame) throws BrokerException {
         int rid = frame.requestId();
         switch (frame.type()) {
             case PING:
-                channel.writeAndFlush(new Frame.Pong(rid));
+                send(new Frame.Pong(rid));
                 break;
             case PONG:
                 break;
@@ -166,13 +244,13 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                 break;
             }
             case SEND:
-                send((Frame.Send) frame);
+                sendMessage((Frame.Send) frame);
                 break;
             case CONSUMER_OPEN: {
                 Frame.ConsumerOpen f = (Frame.ConsumerOpen) frame;
                 if (f.browser()) {
                     int count = connection.browse(f); // the snapshot's deliveries go out before the answer
-                    channel.writeAndFlush(new Frame.Ok(rid, count, null));
+                    send(new Frame.Ok(rid, count, null));
                 } else {
                     reply(rid, connection.openConsumer(f));
                 }
@@ -206,7 +284,7 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                 Frame.DestinationCommand f = (Frame.DestinationCommand) frame;
                 Dest.Kind kind = f.destination() != null && f.destination().kind() == Dest.Kind.TEMP_TOPIC ? Dest.Kind.TEMP_TOPIC
                         : Dest.Kind.TEMP_QUEUE;
-                channel.writeAndFlush(new Frame.Ok(rid, 0, connection.createTemporary(kind)));
+                send(new Frame.Ok(rid, 0, connection.createTemporary(kind)));
                 break;
             }
             case TEMP_DELETE:
@@ -218,7 +296,7 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
         }
     }
 
-    private void send(Frame.Send f) {
+    private void sendMessage(Frame.Send f) {
         CompletableFuture<Void> stored = connection.send(f.sessionId(), f.message());
         // over the memory limit the confirmation waits, so the producer's window fills and it stops
         CompletableFuture<Void> done = f.requestId() == 0 ? stored : stored.thenCompose(v -> broker.memoryAvailable());
@@ -262,18 +340,18 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
 
     private void ok(int requestId) {
         if (requestId != 0) {
-            channel.writeAndFlush(new Frame.Ok(requestId, 0, null));
+            send(new Frame.Ok(requestId, 0, null));
         }
     }
 
     private void answer(int requestId, long value) {
         if (requestId != 0) {
-            channel.writeAndFlush(new Frame.Ok(requestId, value, null));
+            send(new Frame.Ok(requestId, value, null));
         }
     }
 
     private void error(int requestId, String code, String message) {
-        channel.writeAndFlush(new Frame.Error(requestId, code, message, false));
+        send(new Frame.Error(requestId, code, message, false));
     }
 
     private void fatal(int requestId, String code, String message) {
@@ -283,7 +361,7 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
 
     @Override
     public void deliver(int consumerId, long deliveryId, WireMessage message) {
-        channel.writeAndFlush(new Frame.Deliver(0, consumerId, deliveryId, message));
+        send(new Frame.Deliver(0, consumerId, deliveryId, message));
     }
 
     @Override

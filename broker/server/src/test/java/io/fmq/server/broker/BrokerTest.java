@@ -29,11 +29,94 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The messaging core in-process: a {@link Broker} on the in-memory journal, a fake delivery target that records what a
- * client would receive, and a clock the test moves.
+ * client would receive, a clock the test moves and a manual owner executor: the test thread is the broker's thread,
+ * tasks handed to it run at once (in order, never nested) and delayed ones when the clock reaches them.
  */
 class BrokerTest {
     private final ManualClock clock = new ManualClock(1_000_000);
+    /** The executor of the broker opened last (each broker gets its own: closing one stops it). */
+    private ManualExecutor executor;
     private final List<Broker> opened = new ArrayList<>();
+
+    /** The broker's thread, played by the test's: see the class comment. */
+    static final class ManualExecutor implements BrokerExecutor {
+        private record Timed(long due, long order, Runnable task) {
+        }
+
+        private final ManualClock clock;
+        private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+        private final java.util.PriorityQueue<Timed> timed = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong(Timed::due).thenComparingLong(Timed::order));
+        private final java.util.LinkedHashSet<Runnable> endOfBurst = new java.util.LinkedHashSet<>();
+        private long order;
+        private boolean running;
+        private boolean stopped;
+
+        ManualExecutor(ManualClock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (stopped) {
+                throw new java.util.concurrent.RejectedExecutionException("stopped");
+            }
+            tasks.add(task);
+            runPending();
+        }
+
+        private void runPending() {
+            if (running) {
+                return; // runs after the task that handed it over, as on a real single thread
+            }
+            running = true;
+            try {
+                while (!tasks.isEmpty() || !endOfBurst.isEmpty()) {
+                    for (Runnable r; (r = tasks.poll()) != null; ) {
+                        r.run();
+                    }
+                    Runnable[] actions = endOfBurst.toArray(new Runnable[0]);
+                    endOfBurst.clear();
+                    for (Runnable a : actions) {
+                        a.run();
+                    }
+                }
+            } finally {
+                running = false;
+            }
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayMillis) {
+            timed.add(new Timed(clock.millis() + delayMillis, order++, task));
+        }
+
+        /** Moves the clock on and runs what became due. */
+        void advance(long ms) {
+            clock.advance(ms);
+            while (!timed.isEmpty() && timed.peek().due() <= clock.millis()) {
+                tasks.add(timed.poll().task());
+            }
+            runPending();
+        }
+
+        @Override
+        public void atEndOfBurst(Runnable action) {
+            endOfBurst.add(action);
+        }
+
+        @Override
+        public boolean inOwner() {
+            return true;
+        }
+
+        @Override
+        public void shutdown() {
+            stopped = true;
+            tasks.clear();
+            timed.clear();
+        }
+    }
 
     /** A clock that stands still until the test moves it. */
     static final class ManualClock extends Clock {
@@ -85,13 +168,18 @@ class BrokerTest {
     }
 
     private Broker open(InMemoryJournal journal) throws IOException {
-        Broker b = Broker.open(journal, clock, new Broker.Settings(5, true, 64L * 1024 * 1024, "test"), text -> {
+        return open(journal, 64L * 1024 * 1024);
+    }
+
+    private Broker open(InMemoryJournal journal, long memoryLimit) throws IOException {
+        executor = new ManualExecutor(clock);
+        Broker b = Broker.open(journal, clock, new Broker.Settings(3, true, memoryLimit, "test"), text -> {
             try {
                 return io.fmq.server.selector.Selector.parse(text);
             } catch (io.fmq.server.selector.Selector.InvalidSelectorException e) {
                 throw new BrokerException(io.fmq.protocol.ErrorCode.INVALID_SELECTOR, e.getMessage());
             }
-        });
+        }, executor);
         opened.add(b);
         return b;
     }
@@ -102,8 +190,116 @@ class BrokerTest {
     }
 
     private WireMessage message(String id, Dest to, boolean persistent, long expiration) {
-        return new WireMessage(id, to, persistent, 4, clock.millis(), expiration, 0, null, null, null, false, 0, Map.of("k", "v"),
+        return message(id, to, persistent, expiration, 0);
+    }
+
+    private WireMessage message(String id, Dest to, boolean persistent, long expiration, long deliveryTime) {
+        return new WireMessage(id, to, persistent, 4, clock.millis(), expiration, deliveryTime, null, null, null, false, 0, Map.of("k", "v"),
                 (byte) 0, ("body of " + id).getBytes());
+    }
+
+    private BrokerConnection connect(Broker broker, Received target) throws Exception {
+        BrokerConnection c = broker.connect("admin", "passwd", null, "test", target).get(10, TimeUnit.SECONDS);
+        c.openSession(1, false);
+        return c;
+    }
+
+    /** A started connection with a consumer on {@code d}. */
+    private BrokerConnection consume(Broker broker, Dest d, Received target) throws Exception {
+        BrokerConnection c = connect(broker, target);
+        await(c.openConsumer(consumer(1, d)));
+        c.flow(true, new int[0], new long[0]);
+        return c;
+    }
+
+    @Test
+    void aDelayedMessageIsDeliveredWhenTheClockReachesItsDeliveryTime() throws Exception {
+        Broker broker = open(new InMemoryJournal());
+        Received got = new Received();
+        consume(broker, Dest.queue("later"), got);
+        BrokerConnection producer = connect(broker, new Received());
+        await(producer.send(1, message("ID:delayed", Dest.queue("later"), true, 0, clock.millis() + 5_000)));
+        await(producer.send(1, message("ID:now", Dest.queue("later"), true, 0)));
+        assertThat(got.ids()).containsExactly("ID:now");
+
+        executor.advance(4_000);
+        assertThat(got.ids()).containsExactly("ID:now");
+        executor.advance(1_001);
+        assertThat(got.ids()).containsExactly("ID:now", "ID:delayed");
+    }
+
+    @Test
+    void overTheMemoryLimitConfirmationsWaitUntilConsumersCatchUp() throws Exception {
+        Broker broker = open(new InMemoryJournal(), 500);
+        BrokerConnection producer = connect(broker, new Received());
+        for (int i = 0; i < 4; i++) {
+            await(producer.send(1, message("ID:" + i, Dest.queue("big"), false, 0)));
+        }
+        assertThat(broker.memoryUsed()).isGreaterThan(500);
+        java.util.concurrent.CompletableFuture<Void> held = broker.memoryAvailable();
+        assertThat(held).isNotDone();
+
+        Received got = new Received();
+        BrokerConnection c = consume(broker, Dest.queue("big"), got);
+        assertThat(got.ids()).hasSize(4);
+        assertThat(held).as("delivered but not acknowledged still counts").isNotDone();
+        await(c.acknowledge(1, got.deliveryIds.get(3), true, true));
+        assertThat(held).isDone();
+        assertThat(broker.memoryUsed()).isZero();
+    }
+
+    @Test
+    void aMessageRedeliveredTooOftenGoesToTheDeadLetterQueue() throws Exception {
+        Broker broker = open(new InMemoryJournal());
+        BrokerConnection producer = connect(broker, new Received());
+        await(producer.send(1, message("ID:poison", Dest.queue("work"), true, 0)));
+        Received got = new Received();
+        BrokerConnection c = consume(broker, Dest.queue("work"), got);
+        for (int attempt = 1; attempt < 3; attempt++) {
+            c.recover(1, new int[] {1}, new long[] {got.deliveryIds.get(got.deliveryIds.size() - 1)});
+        }
+        assertThat(got.ids()).containsExactly("ID:poison", "ID:poison", "ID:poison");
+        assertThat(got.messages.get(2).redelivered()).isTrue();
+        c.recover(1, new int[] {1}, new long[] {got.deliveryIds.get(2)});
+
+        assertThat(got.ids()).as("the third failed attempt was the last").hasSize(3);
+        assertThat(broker.destinationStats(Dest.queue("work")).depth()).isZero();
+        assertThat(broker.destinationStats(Dest.queue(Broker.DEAD_LETTER_QUEUE)).depth()).isEqualTo(1);
+        assertThat(broker.browse(Dest.queue(Broker.DEAD_LETTER_QUEUE), 10)).extracting(WireMessage::messageId).containsExactly("ID:poison");
+    }
+
+    @Test
+    void compactionKeepsWhatIsWaitingAndDropsWhatWasAcknowledged() throws Exception {
+        InMemoryJournal journal = new InMemoryJournal();
+        Broker broker = open(journal);
+        BrokerConnection producer = connect(broker, new Received());
+        await(producer.send(1, message("ID:done", Dest.queue("c"), true, 0)));
+        Received got = new Received();
+        BrokerConnection c = consume(broker, Dest.queue("c"), got);
+        await(c.acknowledge(1, got.deliveryIds.get(0), false, true));
+        c.close();
+        await(producer.send(1, message("ID:waiting", Dest.queue("c"), true, 0)));
+
+        broker.compact();
+        broker.close();
+        List<Record> left = new ArrayList<>();
+        journal.reopen().replay(left::add);
+        assertThat(left).extracting(Record::type).containsOnlyOnce(RecordType.MESSAGE_ADD).doesNotContain(RecordType.MESSAGE_ACK);
+        Received after = new Received();
+        consume(open(journal.reopen()), Dest.queue("c"), after);
+        assertThat(after.ids()).containsExactly("ID:waiting");
+    }
+
+    @Test
+    void aCompactionSnapshotCountsEverythingAppendedAfterItAsLive() throws Exception {
+        InMemoryJournal journal = new InMemoryJournal();
+        Broker broker = open(journal);
+        StoredMessages.Live live = StoredMessages.snapshot(broker);
+        byte[] unknownUser = Records.encode(new io.fmq.store.payload.StoreRecord.PrincipalPut("late", "hash"));
+        Record later = new Record(live.journalSequence() + 1, RecordType.PRINCIPAL_PUT, unknownUser);
+        Record earlier = new Record(live.journalSequence(), RecordType.PRINCIPAL_PUT, unknownUser);
+        assertThat(live.isLive(later)).isTrue();
+        assertThat(live.isLive(earlier)).isFalse();
     }
 
     private static Frame.ConsumerOpen consumer(int consumerId, Dest d) {
@@ -118,8 +314,7 @@ class BrokerTest {
     void aPersistentMessageSurvivesAReopenAndIsDeliveredOnce() throws Exception {
         InMemoryJournal journal = new InMemoryJournal();
         Broker broker = open(journal);
-        BrokerConnection producer = broker.connect("admin", "passwd", null, "test", new Received());
-        producer.openSession(1, false);
+        BrokerConnection producer = connect(broker, new Received());
         await(producer.send(1, message("ID:1", Dest.queue("orders"), true, 0)));
         await(producer.send(1, message("ID:2", Dest.queue("orders"), false, 0)));
         assertThat(broker.destinationStats(Dest.queue("orders")).depth()).isEqualTo(2);
@@ -128,10 +323,7 @@ class BrokerTest {
         Broker reopened = open(journal.reopen());
         assertThat(reopened.destinationStats(Dest.queue("orders")).depth()).as("only the persistent one").isEqualTo(1);
         Received got = new Received();
-        BrokerConnection c = reopened.connect("admin", "passwd", null, "test", got);
-        c.openSession(1, false);
-        await(c.openConsumer(consumer(1, Dest.queue("orders"))));
-        c.flow(true, new int[0], new long[0]);
+        BrokerConnection c = consume(reopened, Dest.queue("orders"), got);
         assertThat(got.ids()).containsExactly("ID:1");
         assertThat(got.messages.get(0).body()).isEqualTo("body of ID:1".getBytes());
         await(c.acknowledge(1, got.deliveryIds.get(0), false, true));
@@ -143,17 +335,13 @@ class BrokerTest {
     @Test
     void aMessageExpiresWhenTheClockPassesItsExpiration() throws Exception {
         Broker broker = open(new InMemoryJournal());
-        BrokerConnection producer = broker.connect("admin", "passwd", null, "test", new Received());
-        producer.openSession(1, false);
+        BrokerConnection producer = connect(broker, new Received());
         await(producer.send(1, message("ID:short", Dest.queue("q"), true, clock.millis() + 1_000)));
         await(producer.send(1, message("ID:long", Dest.queue("q"), true, clock.millis() + 60_000)));
 
-        clock.advance(1_000);
+        executor.advance(1_000);
         Received got = new Received();
-        BrokerConnection c = broker.connect("admin", "passwd", null, "test", got);
-        c.openSession(1, false);
-        await(c.openConsumer(consumer(1, Dest.queue("q"))));
-        c.flow(true, new int[0], new long[0]);
+        consume(broker, Dest.queue("q"), got);
 
         assertThat(got.ids()).containsExactly("ID:long");
         assertThat(broker.destinationStats(Dest.queue("q")).expired()).isEqualTo(1);
@@ -181,8 +369,9 @@ class BrokerTest {
         assertThat(reopened.grants()).anyMatch(g -> g.contains("group:ops") && g.contains("queue:orders.*"))
                 .noneMatch(g -> g.startsWith("alice") && g.contains("topic:prices"));
         assertThat(reopened.destinationStats(Dest.topic("prices"))).isNotNull();
-        reopened.connect("alice", "secret", null, "test", new Received()).close();
-        assertThatThrownBy(() -> reopened.connect("bob", "other", null, "test", new Received())).isInstanceOf(BrokerException.class);
+        reopened.connect("alice", "secret", null, "test", new Received()).get(10, TimeUnit.SECONDS).close();
+        assertThat(reopened.connect("bob", "other", null, "test", new Received())).failsWithin(10, TimeUnit.SECONDS)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class).withCauseInstanceOf(BrokerException.class);
         // the records are in the current payload format, with the dedicated removal types
         List<Record> records = new ArrayList<>();
         journal.reopen().replay(records::add);
@@ -215,7 +404,7 @@ class BrokerTest {
         assertThat(broker.groups()).contains("old: dave, erin");
         assertThat(broker.grants()).anyMatch(g -> g.contains("group:old") && g.contains("queue:legacy"));
         Received got = new Received();
-        BrokerConnection c = broker.connect("dave", "pw", null, "test", got);
+        BrokerConnection c = broker.connect("dave", "pw", null, "test", got).get(10, TimeUnit.SECONDS);
         c.openSession(1, false);
         await(c.openConsumer(consumer(1, Dest.queue("legacy"))));
         c.flow(true, new int[0], new long[0]);

@@ -1,0 +1,92 @@
+package io.fmq.server.broker;
+
+import io.fmq.store.Journal;
+import io.fmq.store.Record;
+import io.fmq.store.RecordType;
+import io.fmq.store.payload.StoreRecord;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which stored messages the journal must keep: per broker message sequence, the queue keys still holding it. A
+ * message is entered here before its record is appended (so a compaction that starts meanwhile keeps the record) and
+ * leaves when the last of its queues is done with it. Owned by the broker's thread.
+ */
+final class StoredMessages {
+    private final Map<Long, Set<String>> stored = new HashMap<>();
+
+    /** A message about to be stored for {@code keys}. */
+    void reserve(long sequence, Iterable<String> keys) {
+        Set<String> set = null;
+        for (String k : keys) {
+            if (set == null) {
+                set = stored.computeIfAbsent(sequence, s -> new HashSet<>());
+            }
+            set.add(k);
+        }
+    }
+
+    /** A stored entry left its queue for good: the acknowledgement to write, or null when it was never stored. */
+    StoreRecord.MessageAck forget(QueueEntry e) {
+        if (!e.stored()) {
+            return null;
+        }
+        Set<String> keys = stored.get(e.sequence);
+        if (keys != null) {
+            keys.remove(e.queue.key);
+            if (keys.isEmpty()) {
+                stored.remove(e.sequence);
+            }
+        }
+        return new StoreRecord.MessageAck(e.queue.key, e.sequence);
+    }
+
+    boolean contains(long sequence) {
+        return stored.containsKey(sequence);
+    }
+
+    /**
+     * What is live now, for a compaction that runs on another thread: everything the journal holds up to its last
+     * sequence now is judged by this copy; anything appended later is live.
+     */
+    static Live snapshot(Broker b) {
+        Destinations d = b.destinations;
+        Map<String, String> users = new HashMap<>(b.security.users());
+        return new Live(b.journal.lastSequence(), new HashSet<>(b.stored.stored.keySet()), new HashSet<>(d.durableSubscriptions.keySet()),
+                new HashSet<>(d.queues.keySet()), new HashSet<>(d.topics.keySet()), users);
+    }
+
+    /** A copy of what is live, judged off the broker's thread. */
+    record Live(long journalSequence, Set<Long> messages, Set<String> subscriptions, Set<String> queues, Set<String> topics,
+                Map<String, String> users) {
+        boolean isLive(Record r) {
+            if (r.type() == RecordType.EPOCH || r.sequence() > journalSequence) {
+                return true;
+            }
+            StoreRecord rec = Records.read(r);
+            if (rec instanceof StoreRecord.MessageAdd a) {
+                return messages.contains(a.sequence());
+            } else if (rec instanceof StoreRecord.MessageAck a) {
+                return messages.contains(a.sequence());
+            } else if (rec instanceof StoreRecord.Transaction t) {
+                return t.adds().stream().anyMatch(a -> messages.contains(a.sequence()))
+                        || t.acks().stream().anyMatch(a -> messages.contains(a.sequence()));
+            } else if (rec instanceof StoreRecord.SubscriptionAdd s) {
+                return subscriptions.contains(s.key());
+            } else if (rec instanceof StoreRecord.DestinationAdd a) {
+                return a.queue() ? queues.contains(a.name()) : topics.contains(a.name());
+            } else if (rec instanceof StoreRecord.PrincipalPut u) {
+                return u.passwordHash().equals(users.get(u.name()));
+            }
+            return true; // removals, grants and groups are small and must outlive what they remove
+        }
+    }
+
+    /** Reclaims journal space: judged by a snapshot taken on the broker's thread, run on the caller's. */
+    static Journal.CompactionResult compact(Broker b) throws java.io.IOException {
+        Live live = b.call(() -> snapshot(b));
+        return b.journal.compact(live::isLive);
+    }
+}
