@@ -218,6 +218,28 @@ final class HaPair {
         }
     }
 
+    /**
+     * Runs the HA failover demo sample as its readme says (from {@code samples/HA}: {@code java -cp "../../lib/*:.."
+     * FailoverDemo.java 300 PRIMARY BACKUP 20}), kills the active server with SIGKILL once 50 messages were sent, and
+     * checks that the demo carried on through it with nothing lost or duplicated; its output goes to {@code out}.
+     */
+    void failoverDemoThroughKill(String active, Path out) throws Exception {
+        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                "../../lib/*:..", "FailoverDemo.java", "300", "fmq://localhost:" + client(primaryName),
+                "fmq://localhost:" + client(secondaryName), "20")
+                .directory(fmq.home.resolve("samples/HA").toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(out) && Files.readString(out).contains("sent 50,"));
+            kill9(active);
+            assertThat(demo.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(Files.readString(out)).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+        assertThat(Files.readString(out)).contains("failed over from localhost:" + client(active),
+                "done: sent 300, received 300, missing 0, duplicates 0");
+        assertThat(demo.exitValue()).isZero();
+    }
+
     void kill9(String profile) {
         long pid = fmq.serverPid(profile);
         assertThat(pid).isPositive();

@@ -193,23 +193,7 @@ class ReplicatedPairIT {
     void theFailoverDemoSampleCarriesOnThroughAKillOfTheActiveWithNothingLostOrDuplicated() throws Exception {
         HaPair pair = new HaPair(fmq);
         String active = pair.startPair();
-        Path out = dir.resolve("demo.out");
-        // as its readme says: from samples/HA, java -cp "../../lib/*:.." FailoverDemo.java COUNT PRIMARY BACKUP INTERVAL
-        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                "../../lib/*:..", "FailoverDemo.java", "300", "fmq://localhost:" + pair.client(HaPair.PRIMARY),
-                "fmq://localhost:" + pair.client(HaPair.SECONDARY), "20")
-                .directory(fmq.home.resolve("samples/HA").toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(out) && Files.readString(out).contains("sent 50,"));
-            pair.kill9(active);
-            assertThat(demo.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(Files.readString(out)).isTrue();
-        } finally {
-            demo.destroyForcibly();
-        }
-        String printed = Files.readString(out);
-        assertThat(printed).contains("failed over from localhost:" + pair.client(active),
-                "done: sent 300, received 300, missing 0, duplicates 0");
-        assertThat(demo.exitValue()).isZero();
+        pair.failoverDemoThroughKill(active, dir.resolve("demo.out"));
     }
 
     @Test

@@ -341,22 +341,7 @@ class SharedPairIT {
     void theFailoverDemoSampleCarriesOnThroughAKillOfTheActiveWithNothingLostOrDuplicated() throws Exception {
         HaPair pair = HaPair.shared(fmq, store, Map.of());
         String active = pair.startPair();
-        Path out = dir.resolve("demo.out");
-        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                "../../lib/*:..", "FailoverDemo.java", "300", "fmq://localhost:" + pair.client(pair.primaryName),
-                "fmq://localhost:" + pair.client(pair.secondaryName), "20")
-                .directory(fmq.home.resolve("samples/HA").toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(out) && Files.readString(out).contains("sent 50,"));
-            pair.kill9(active);
-            assertThat(demo.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(Files.readString(out)).isTrue();
-        } finally {
-            demo.destroyForcibly();
-        }
-        String printed = Files.readString(out);
-        assertThat(printed).contains("failed over from localhost:" + pair.client(active),
-                "done: sent 300, received 300, missing 0, duplicates 0");
-        assertThat(demo.exitValue()).isZero();
+        pair.failoverDemoThroughKill(active, dir.resolve("demo.out"));
         assertThat(pair.state(HaPair.other(active))).isEqualTo("ACTIVE");
     }
 

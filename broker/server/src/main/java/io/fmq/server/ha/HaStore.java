@@ -53,6 +53,31 @@ public interface HaStore extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * A store that is never replicated (one store shared by both servers): the machine of a shared pair never asks it
+     * for a source or a sink, and it has no replica to open or close.
+     */
+    interface Unreplicated extends HaStore {
+        @Override
+        default Source startSource(ReplicationMessage.SyncRequest request, ReplicationSource.Link link, ReplicationSource.Listener listener) {
+            throw new UnsupportedOperationException("a shared store is not replicated");
+        }
+
+        @Override
+        default Sink replica(ReplicationSink.Listener listener) {
+            throw new UnsupportedOperationException("a shared store is not replicated");
+        }
+
+        @Override
+        default Sink openReplica() {
+            return null;
+        }
+
+        @Override
+        default void closeReplica() {
+        }
+    }
+
     /** The active side of replication: see {@link ReplicationSource}. Thread-safe. */
     interface Source {
         /** The passive has everything up to {@code lastSequence} on its disk. */

@@ -3,9 +3,6 @@ package io.fmq.server.ha;
 import io.fmq.ha.state.RepositoryPosition;
 import io.fmq.store.FileJournal;
 import io.fmq.store.RecoveryReport;
-import io.fmq.store.replication.ReplicationMessage;
-import io.fmq.store.replication.ReplicationSink;
-import io.fmq.store.replication.ReplicationSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
@@ -22,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the controller thread calls these methods; the journal reference is volatile for the status read-outs.
  */
-public final class SharedHaStore implements HaStore {
+public final class SharedHaStore implements HaStore.Unreplicated {
     private static final Logger LOG = LoggerFactory.getLogger(SharedHaStore.class);
 
     private final Path dir;
@@ -94,25 +91,6 @@ public final class SharedHaStore implements HaStore {
         if (j != null) {
             j.setConfirmGate(gate);
         }
-    }
-
-    @Override
-    public Source startSource(ReplicationMessage.SyncRequest request, ReplicationSource.Link link, ReplicationSource.Listener listener) {
-        throw new UnsupportedOperationException("a shared store is not replicated");
-    }
-
-    @Override
-    public Sink replica(ReplicationSink.Listener listener) {
-        throw new UnsupportedOperationException("a shared store is not replicated");
-    }
-
-    @Override
-    public Sink openReplica() {
-        return null;
-    }
-
-    @Override
-    public void closeReplica() {
     }
 
     @Override

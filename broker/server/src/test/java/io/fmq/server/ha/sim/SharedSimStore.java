@@ -1,10 +1,8 @@
 package io.fmq.server.ha.sim;
 
 import io.fmq.ha.state.RepositoryPosition;
+import io.fmq.server.ha.HaStore;
 import io.fmq.store.NotAllowedToConfirmException;
-import io.fmq.store.replication.ReplicationMessage;
-import io.fmq.store.replication.ReplicationSink;
-import io.fmq.store.replication.ReplicationSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -106,7 +104,7 @@ final class SharedSimStore {
     }
 
     /** One server's access to the store. The open journal (its epoch and end) is process memory. */
-    final class Handle implements SimNodeStore {
+    final class Handle implements SimNodeStore, HaStore.Unreplicated {
         private final BooleanSupplier storageCut;
         private long openEpoch;
         private long lastSequence;
@@ -209,25 +207,6 @@ final class SharedSimStore {
         @Override
         public void setConfirmGate(BooleanSupplier gate) {
             this.gate = gate;
-        }
-
-        @Override
-        public Source startSource(ReplicationMessage.SyncRequest request, ReplicationSource.Link link, ReplicationSource.Listener listener) {
-            throw new UnsupportedOperationException("a shared store is not replicated");
-        }
-
-        @Override
-        public Sink replica(ReplicationSink.Listener listener) {
-            throw new UnsupportedOperationException("a shared store is not replicated");
-        }
-
-        @Override
-        public Sink openReplica() {
-            return null;
-        }
-
-        @Override
-        public void closeReplica() {
         }
 
         @Override
