@@ -127,7 +127,7 @@ public final class Bench {
             }
             for (Workload w : workloads) {
                 int n = messages != null ? messages : w.mode() == Workload.Mode.PERSISTENT ? 10_000 * w.producers()
-                        : w.mode() == Workload.Mode.TRANSACTED ? 50_000 : 100_000;
+                        : w.mode() == Workload.Mode.TRANSACTED ? 100_000 : 300_000;
                 Tally.Limit limit = limits.of(w.name());
                 if (limit != null) {
                     tally.limit(w.name(), limit);
@@ -135,7 +135,7 @@ public final class Bench {
                 for (int r = 0; r < rounds; r++) {
                     for (Map.Entry<String, ConnectionFactory> b : brokers.entrySet()) {
                         if (r == 0) {
-                            w.run(b.getValue(), Math.max(w.producers(), n / 10), size, "warmup." + w.name()); // JIT and broker warm-up
+                            w.run(b.getValue(), Math.max(w.producers(), n / 2), size, "warmup." + w.name()); // JIT and broker warm-up: half a run
                         }
                         Workload.Result res = w.run(b.getValue(), n, size, "bench." + w.name() + "." + r);
                         record(tally, b.getKey(), w.name(), res);

@@ -158,7 +158,7 @@ final class HaBench {
                         for (int r = 0; r < o.rounds(); r++) {
                             for (Map.Entry<String, ConnectionFactory> f : factories.entrySet()) {
                                 if (r == 0) {
-                                    w.run(f.getValue(), Math.max(w.producers(), n / 10), o.size(), "warmup." + name);
+                                    w.run(f.getValue(), Math.max(w.producers(), n / 2), o.size(), "warmup." + name);
                                 }
                                 Bench.record(tally, f.getKey(), name, w.run(f.getValue(), n, o.size(), "bench." + name + "." + r));
                             }

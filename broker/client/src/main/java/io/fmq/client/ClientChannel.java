@@ -140,7 +140,9 @@ final class ClientChannel {
                                     // moves its unconfirmed sends to the outbox and looks for the active server)
                                     int hb = welcome.heartbeatMillis();
                                     channel.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle",
-                                            new IdleStateHandler(2L * hb, hb, 0, TimeUnit.MILLISECONDS));
+                                            new IdleStateHandler(2L * hb, 0, 0, TimeUnit.MILLISECONDS));
+                                    channel.pipeline().addBefore(FrameCodec.FRAMER, "fmq-ping",
+                                            new io.fmq.protocol.PeriodicPing(hb, () -> new Frame.Ping(0)));
                                 }
                                 result.complete(c);
                             });
@@ -336,8 +338,6 @@ final class ClientChannel {
             if (evt instanceof IdleStateEvent) {
                 if (((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
                     ctx.close();
-                } else {
-                    ctx.writeAndFlush(new Frame.Ping(0));
                 }
                 return;
             }

@@ -258,6 +258,7 @@ public final class Wire {
         String type = readString(in);
         int deliveryCount = readInt(in);
         Map<String, Object> properties = readMap(in);
+        properties = properties.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(properties); // taken as it is
         byte bodyType = readByte(in);
         if (bodyType < WireMessage.BODY_NONE || bodyType > WireMessage.BODY_OBJECT) {
             throw new ProtocolException("unknown body type " + bodyType);

@@ -24,8 +24,16 @@ public record WireMessage(String messageId, Dest destination, boolean persistent
     public static final byte BODY_STREAM = 4;
     public static final byte BODY_OBJECT = 5;
 
+    /** The class of {@link Collections#unmodifiableMap} views: a map of that class is taken as it is, not copied. */
+    private static final Class<?> FROZEN = Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
+
+    /**
+     * The properties are copied into an unmodifiable map, unless they are an unmodifiable view already (the decoder's,
+     * or another message's): pass such a view only over a map nobody changes.
+     */
     public WireMessage {
-        properties = properties == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        properties = properties == null || properties.isEmpty() ? Map.of()
+                : properties.getClass() == FROZEN ? properties : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
         body = body == null ? new byte[0] : body;
     }
 

@@ -20,7 +20,9 @@ final class MemoryBudget {
 
     private final Broker broker;
     private final long limit;
-    /** Written on the broker's thread, read anywhere. */
+    /** The count, broker's thread only. */
+    private long count;
+    /** The count as other threads read it: written (without a fence) by the broker's thread after each change. */
     private final AtomicLong used = new AtomicLong();
     /** Broker's thread only. */
     private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
@@ -36,7 +38,8 @@ final class MemoryBudget {
 
     /** A queue's holding changed by {@code delta} bytes (broker's thread). */
     void changed(long delta) {
-        long now = used.addAndGet(delta);
+        long now = count += delta;
+        used.lazySet(now);
         if (delta < 0 && !waiters.isEmpty() && now <= limit * RESUME_RATIO) {
             List<CompletableFuture<Void>> ready = new ArrayList<>(waiters);
             waiters.clear();

@@ -176,7 +176,8 @@ public final class HaLinks implements HaChannel {
                 .addLast("frames", new LengthFieldBasedFrameDecoder(HaFrameCodec.MAX_FRAME, 0, 4, 0, 4))
                 .addLast("length", new LengthFieldPrepender(4))
                 .addLast("codec", new HaFrameCodec())
-                .addLast("idle", new IdleStateHandler(3 * ping, ping, 0, TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleStateHandler(3 * ping, 0, 0, TimeUnit.MILLISECONDS))
+                .addLast("ping", new io.fmq.protocol.PeriodicPing(ping, HaFrame.Ping::new))
                 .addLast("link", new LinkHandler(new Link(ch, outbound)));
     }
 
@@ -314,9 +315,7 @@ public final class HaLinks implements HaChannel {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent e) {
-                if (e.state() == IdleState.WRITER_IDLE) {
-                    ctx.writeAndFlush(new HaFrame.Ping());
-                } else if (e.state() == IdleState.READER_IDLE) {
+                if (e.state() == IdleState.READER_IDLE) {
                     LOG.warn("HA link {} brought nothing for {} ms; closing it as dead", link, 3 * settings.pingInterval().toMillis());
                     link.cause = HaChannel.LossCause.HEARTBEAT_TIMEOUT;
                     ctx.close();

@@ -190,7 +190,8 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                     if (pingEnabled && hello.heartbeatMillis() > 0) {
                         heartbeat = Math.max(100, Math.min(hello.heartbeatMillis(), serverHeartbeatMillis));
                         ctx.pipeline().addBefore(FrameCodec.FRAMER, "fmq-idle",
-                                new IdleStateHandler(3L * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                                new IdleStateHandler(3L * heartbeat, 0, 0, TimeUnit.MILLISECONDS));
+                        ctx.pipeline().addBefore(FrameCodec.FRAMER, "fmq-ping", new io.fmq.protocol.PeriodicPing(heartbeat, () -> new Frame.Ping(0)));
                     }
                     channel.writeAndFlush(new Frame.Welcome(hello.requestId(), FrameCodec.PROTOCOL_VERSION, serverVersion, c.id(), heartbeat));
                 });
@@ -370,8 +371,6 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
             if (((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
                 LOG.warn("Client connection {} silent for three heartbeats: closing it", channel.remoteAddress());
                 ctx.close();
-            } else {
-                ctx.writeAndFlush(new Frame.Ping(0));
             }
             return;
         }
