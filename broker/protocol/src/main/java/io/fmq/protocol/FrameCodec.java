@@ -28,8 +28,10 @@ public final class FrameCodec {
     }
 
     public static void install(ChannelPipeline pipeline) {
-        // many small frames (deliveries, acknowledgements) share one socket write
-        pipeline.addLast(FLUSH, new FlushConsolidationHandler(256, false));
+        // many small frames (deliveries, acknowledgements, a producer's sends) share one socket write: flushes asked for
+        // during a read wait for its end, and flushes asked for from other threads (an application's sends, the broker's
+        // thread) run after the writes queued with them; at most 256 are held back
+        pipeline.addLast(FLUSH, new FlushConsolidationHandler(256, true));
         pipeline.addLast(FRAMER, new LengthFieldBasedFrameDecoder(MAX_FRAME_SIZE + 4, 0, 4, 0, 4, true));
         pipeline.addLast(DECODER, new Decoder());
         pipeline.addLast(ENCODER, new Encoder());
