@@ -8,7 +8,10 @@
 #   shared-persistent-1x1 shared-persistent-4x4 shared-transacted-1x1 shared-transacted-4x4 shared-failover-default
 #   shared-failover-lowlatency; with the matching ha-* workloads in the same run it also prints
 #   "<broker> shared-vs-replicated <workload> <x>" (x > 1: shared better).
-# Prints "<fmq|artemis> <workload> <value> <unit>" per figure and "ratio <workload> <x>" (x > 1: FMQ better).
+# Rounds alternate the brokers (--rounds, default 3). Prints "<fmq|artemis> <workload>.round<k> <value> <unit>" per round,
+# then per workload the medians "<fmq|artemis> <workload> <value> <unit>", "ratio <workload>.round<k> <x>" and their median
+# "ratio <workload> <x>" (x > 1: FMQ better), and the measured limits ("limit ...") with FMQ's "fraction <workload> <x>".
+# persistent-1x1-fixed: latency at half of Artemis's maximum persistent 1x1 rate.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 cd "$ROOT"
