@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks FMQ against Apache Artemis on this machine (same workloads, same JMS code, each broker in its
-# own process): ./bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis] [--rounds N] [--resync-mb MB]
+# own process): ./bench.sh [WORKLOAD...] [--messages N] [--size BYTES] [--only fmq|artemis] [--rounds N] [--resync-mb MB] [--keep]
 # Workloads ("messaging"): nonpersistent-1x1 nonpersistent-4x4 persistent-1x1 persistent-4x4 transacted-1x1 transacted-4x4
 # Replicated HA ("ha", an FMQ pair against an Artemis replication pair): ha-persistent-1x1 ha-persistent-4x4
 #   ha-transacted-1x1 ha-transacted-4x4 ha-failover-default ha-failover-lowlatency ha-failover-guide ha-resync

@@ -37,6 +37,7 @@ public final class Bench {
         String only = null;
         int rounds = 3;
         int resyncMb = 100;
+        boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dist": dist = Path.of(args[++i]); break;
@@ -45,10 +46,11 @@ public final class Bench {
                 case "--only": only = args[++i]; break;
                 case "--rounds": rounds = Integer.parseInt(args[++i]); break;
                 case "--resync-mb": resyncMb = Integer.parseInt(args[++i]); break;
+                case "--keep": keep = true; break;
                 default:
                     if (args[i].startsWith("-")) {
                         System.err.println("usage: bench.sh [WORKLOAD...|messaging|ha|shared] [--messages N] [--size BYTES] [--only fmq|artemis]"
-                                + " [--rounds N] [--resync-mb MB]");
+                                + " [--rounds N] [--resync-mb MB] [--keep]");
                         System.exit(2);
                     }
                     selected.add(args[i]);
@@ -93,7 +95,11 @@ public final class Bench {
                 runMessaging(dist, work, workloads, fixedLoad, messages, size, only, rounds, tally, limits);
             }
         } finally {
-            deleteTree(work);
+            if (keep) {
+                System.err.println("the servers' folders (profiles, stores, logs) are kept in " + work);
+            } else {
+                deleteTree(work);
+            }
         }
         tally.summary();
     }

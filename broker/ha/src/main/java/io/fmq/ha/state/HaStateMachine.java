@@ -204,11 +204,14 @@ public final class HaStateMachine implements HaMachine {
         if (!in.lock().held()) {
             s = s.withLock(NONE, NONE);
         } else if (s.servingAllowedFrom() == NONE) {
-            boolean fresh = event == HaEvent.LOCK_ACQUIRED;
-            boolean clean = fresh && in.lock().releasedCleanly();
-            s = s.withLock(fresh ? now : s.lockVerifiedAt(), clean ? now : now + timings.takeoverDelayNanos());
+            // the lock's facts (proven when, and whether the previous holder's lease must be waited out) come with the
+            // acquisition's own event; an event handled before it (a tick queued ahead of it) leaves them undecided
+            if (event == HaEvent.LOCK_ACQUIRED) {
+                s = s.withLock(in.lock().proofTime(now), in.lock().releasedCleanly() ? now : now + timings.takeoverDelayNanos());
+            }
         } else if ((event == HaEvent.LOCK_VERIFIED || event == HaEvent.LOCK_ACQUIRED) && in.gatewayReachable()) {
-            s = s.withLock(now, s.servingAllowedFrom());
+            s = s.withLock(Math.max(in.lock().proofTime(now), s.lockVerifiedAt() == NONE ? in.lock().proofTime(now) : s.lockVerifiedAt()),
+                    s.servingAllowedFrom());
         }
         if (event == HaEvent.TICK) {
             s = s.withLastTickAt(now);
@@ -393,6 +396,9 @@ public final class HaStateMachine implements HaMachine {
         if (!in.gatewayReachable()) {
             return step.stay(why + "; gateway unreachable", tick ? List.of(VERIFY_LOCK) : List.of());
         }
+        if (s.servingAllowedFrom() == NONE) {
+            return step.stay(why + "; holding the lock, waiting for its acquisition to be confirmed");
+        }
         if (now - s.servingAllowedFrom() < 0) {
             return step.stay(why + "; holding the lock, waiting " + millis(s.servingAllowedFrom() - now)
                     + " ms more until any previous holder's serving lease has run out");
@@ -460,7 +466,7 @@ public final class HaStateMachine implements HaMachine {
         if (s.state().acceptsClients() && now - s.acceptClientsUntil(timings) >= 0) {
             return "serving lease";
         }
-        if (!s.state().acceptsClients() && in.lock().held() && now - s.servingAllowedFrom() >= 0) {
+        if (!s.state().acceptsClients() && in.lock().held() && s.servingAllowedFrom() != NONE && now - s.servingAllowedFrom() >= 0) {
             return "takeover delay";
         }
         return null;

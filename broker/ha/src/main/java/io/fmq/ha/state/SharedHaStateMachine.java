@@ -125,11 +125,14 @@ public final class SharedHaStateMachine implements HaMachine {
         if (!in.lock().held()) {
             s = s.withLock(NONE, NONE);
         } else if (s.servingAllowedFrom() == NONE) {
-            boolean fresh = event == HaEvent.LOCK_ACQUIRED;
-            boolean clean = fresh && in.lock().releasedCleanly();
-            s = s.withLock(fresh ? now : s.lockVerifiedAt(), clean ? now : now + timings.takeoverDelayNanos());
+            // the lock's facts (proven when, and whether the previous holder's lease must be waited out) come with the
+            // acquisition's own event; an event handled before it (a tick queued ahead of it) leaves them undecided
+            if (event == HaEvent.LOCK_ACQUIRED) {
+                s = s.withLock(in.lock().proofTime(now), in.lock().releasedCleanly() ? now : now + timings.takeoverDelayNanos());
+            }
         } else if ((event == HaEvent.LOCK_VERIFIED || event == HaEvent.LOCK_ACQUIRED) && in.gatewayReachable()) {
-            s = s.withLock(now, s.servingAllowedFrom());
+            s = s.withLock(Math.max(in.lock().proofTime(now), s.lockVerifiedAt() == NONE ? in.lock().proofTime(now) : s.lockVerifiedAt()),
+                    s.servingAllowedFrom());
         }
         if (event == HaEvent.TICK) {
             s = s.withLastTickAt(now);
@@ -184,6 +187,9 @@ public final class SharedHaStateMachine implements HaMachine {
         if (!s.servicesReady()) {
             return stay(s, "activating: restoring the broker from the shared store",
                     checkDue && in.event() == HaEvent.TICK ? List.of(VERIFY_LOCK) : List.of());
+        }
+        if (s.servingAllowedFrom() == NONE) {
+            return stay(s, "activating: holding the lock, waiting for its acquisition to be confirmed", List.of());
         }
         if (now - s.servingAllowedFrom() < 0) {
             return stay(s, "activating: waiting " + millis(s.servingAllowedFrom() - now)

@@ -310,6 +310,40 @@ class HaStateMachineTest {
         }
 
         @Test
+        void aTickHandledBeforeTheAcquisitionsOwnEventDoesNotDecideTheTakeoverWait() {
+            // the controller records the lock as held, then queues LOCK_ACQUIRED behind a tick already waiting: the tick
+            // must not stand in for the acquisition (it has no proof), nor may the acquisition's proof be lost after it
+            PeerView lost = linkDown(ACTIVE, OWN, OWN);
+            HaDecision trying = secondary.next(inputs(in(PASSIVE), HaEvent.LINK_DOWN, T0, lost, FREE, true));
+            LockView provenFree = new LockView(true, 3, true);
+            HaDecision tick = secondary.next(inputs(trying.status(), HaEvent.TICK, T0 + 1, lost, provenFree, true));
+            assertThat(tick.state()).isEqualTo(PASSIVE);
+            assertThat(tick.actions()).isEmpty();
+            assertThat(tick.cause()).contains("waiting for its acquisition to be confirmed");
+            assertThat(tick.status().servingAllowedFrom()).isEqualTo(HaStatus.NONE);
+
+            HaDecision acquired = secondary.next(inputs(tick.status(), HaEvent.LOCK_ACQUIRED, T0 + 2, lost, provenFree, true));
+            assertThat(acquired.status().servingAllowedFrom()).as("the proof counts: no takeover wait").isEqualTo(T0 + 2);
+            assertThat(acquired.state()).isEqualTo(STANDALONE);
+            assertThat(acquired.actions()).containsExactly(RAISE_EPOCH, START_CLIENT_ACCEPTOR, BROADCAST_STATE);
+        }
+
+        @Test
+        void aServingLeaseCountsFromTheCheckNotFromWhenItsEventIsHandled() {
+            PeerView lost = linkDown(ACTIVE, OWN, OWN);
+            HaDecision trying = secondary.next(inputs(in(PASSIVE), HaEvent.LINK_DOWN, T0, lost, FREE, true));
+            HaDecision serving = secondary.next(inputs(trying.status(), HaEvent.LOCK_ACQUIRED, T0 + 1, lost,
+                    new LockView(true, 3, true, T0 + 1), true));
+            assertThat(serving.state()).isEqualTo(STANDALONE);
+            // a check begins at T0 + 10 ms; the process freezes before its event is handled, 3 s later
+            long checkBegan = T0 + 10_000_000L;
+            HaDecision late = secondary.next(inputs(serving.status(), HaEvent.LOCK_VERIFIED, T0 + seconds(3), lost,
+                    new LockView(true, 3, true, checkBegan), true));
+            assertThat(late.status().lockVerifiedAt()).as("proven when the check began").isEqualTo(checkBegan);
+            assertThat(late.status().acceptClientsUntil(TIMINGS)).isEqualTo(checkBegan + TIMINGS.servingLeaseNanos());
+        }
+
+        @Test
         void passiveTakesOverWhenActivePeerStopsServingOverALiveLink() {
             HaDecision d = secondary.next(inputs(in(PASSIVE), HaEvent.PEER_STATE_CHANGED, T0, peer(WAITING, OWN), FREE, true));
 

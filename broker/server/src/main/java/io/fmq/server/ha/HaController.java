@@ -350,7 +350,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 epochRecorded = true;
                 stopWritingWaiting = false; // the journal of the new epoch replaces the old one
                 long epoch = store.beginEpoch(d.raisedEpoch());
-                lockView = new LockView(lockView.held(), Math.max(lockView.epoch(), epoch), lockView.releasedCleanly());
+                lockView = new LockView(lockView.held(), Math.max(lockView.epoch(), epoch), lockView.releasedCleanly(), lockView.provenAt());
                 LOG.info("HA: epoch {} begins", epoch);
                 List<CompletableFuture<Void>> held = heldConfirmations;
                 heldConfirmations = List.of();
@@ -402,6 +402,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     }
 
     private void tryAcquireLock() {
+        long checkBegan = nanoTime.getAsLong(); // what this check proves, it proves as of now (see LockView.provenAt)
         if (!checkGateway()) {
             return;
         }
@@ -421,7 +422,7 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
                 console.plain("Successfully acquired lock on :: " + lock.location());
                 LOG.info("HA: {}", takeoverNote);
             }
-            lockView = new LockView(true, recorded, clean);
+            lockView = new LockView(true, recorded, clean, checkBegan);
             submit(HaEvent.LOCK_ACQUIRED);
         } else {
             lockView = LockView.notHeld(Math.max(recorded, lockEpoch()));
@@ -474,7 +475,13 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
         stopServing();
         long waitEnds = takeoverWaitEndsAt;
         takeoverWaitEndsAt = HaStatus.NONE;
-        if (waitEnds != HaStatus.NONE && nanoTime.getAsLong() - waitEnds < 0) {
+        if (lockView.held() && waitEnds == HaStatus.NONE) {
+            // acquired, but the machine has not taken the acquisition's facts yet: it never served in this hold, and
+            // whether an earlier holder may still be serving is unknown
+            LOG.info("HA: releasing the lock without a release record: it was released before its acquisition was "
+                    + "confirmed, so an earlier holder may still be serving");
+            lock.release();
+        } else if (waitEnds != HaStatus.NONE && nanoTime.getAsLong() - waitEnds < 0) {
             LOG.info("HA: releasing the lock without a release record: its takeover wait had {} ms to run, so an earlier "
                     + "holder may still be serving", (waitEnds - nanoTime.getAsLong()) / 1_000_000);
             lock.release();
@@ -493,10 +500,12 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
     }
 
     private void verifyLock() {
+        long checkBegan = nanoTime.getAsLong(); // what this check proves, it proves as of now (see LockView.provenAt)
         if (!checkGateway()) {
             return;
         }
         if (lock.verify()) {
+            lockView = lockView.provenAt(checkBegan);
             submit(HaEvent.LOCK_VERIFIED);
         } else {
             LOG.warn("HA: cannot prove this server still holds the lock {}", lock.location());
