@@ -87,6 +87,11 @@ public record HaStatus(
                 verifiedAt, allowedFrom, syncDeadline, peerJoined, handoverUntil, servicesReady);
     }
 
+    /** The lock proven again at {@code proof}; a late event with an older proof never moves the last proof back. */
+    HaStatus withLockProof(long proof) {
+        return withLock(lockVerifiedAt == NONE ? proof : Math.max(proof, lockVerifiedAt), servingAllowedFrom);
+    }
+
     HaStatus withSyncDeadline(long at) {
         return new HaStatus(started, state, previous, enteredAt, lastTickAt, peerWaitUntil, lockAttemptUntil,
                 lockVerifiedAt, servingAllowedFrom, at, peerJoined, handoverUntil, servicesReady);

@@ -131,8 +131,7 @@ public final class SharedHaStateMachine implements HaMachine {
                 s = s.withLock(in.lock().proofTime(now), in.lock().releasedCleanly() ? now : now + timings.takeoverDelayNanos());
             }
         } else if ((event == HaEvent.LOCK_VERIFIED || event == HaEvent.LOCK_ACQUIRED) && in.gatewayReachable()) {
-            s = s.withLock(Math.max(in.lock().proofTime(now), s.lockVerifiedAt() == NONE ? in.lock().proofTime(now) : s.lockVerifiedAt()),
-                    s.servingAllowedFrom());
+            s = s.withLockProof(in.lock().proofTime(now));
         }
         if (event == HaEvent.TICK) {
             s = s.withLastTickAt(now);

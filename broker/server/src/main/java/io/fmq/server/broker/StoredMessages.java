@@ -53,9 +53,8 @@ final class StoredMessages {
      */
     static Live snapshot(Broker b) {
         Destinations d = b.destinations;
-        Map<String, String> users = new HashMap<>(b.security.users());
         return new Live(b.journal.lastSequence(), new HashSet<>(b.stored.stored.keySet()), new HashSet<>(d.durableSubscriptions.keySet()),
-                new HashSet<>(d.queues.keySet()), new HashSet<>(d.topics.keySet()), users);
+                new HashSet<>(d.queues.keySet()), new HashSet<>(d.topics.keySet()), b.security.users()); // users: an immutable copy already
     }
 
     /** A copy of what is live, judged off the broker's thread. */

@@ -475,15 +475,12 @@ public final class HaController implements HaChannel.Listener, AutoCloseable {
         stopServing();
         long waitEnds = takeoverWaitEndsAt;
         takeoverWaitEndsAt = HaStatus.NONE;
-        if (lockView.held() && waitEnds == HaStatus.NONE) {
-            // acquired, but the machine has not taken the acquisition's facts yet: it never served in this hold, and
-            // whether an earlier holder may still be serving is unknown
-            LOG.info("HA: releasing the lock without a release record: it was released before its acquisition was "
-                    + "confirmed, so an earlier holder may still be serving");
-            lock.release();
-        } else if (waitEnds != HaStatus.NONE && nanoTime.getAsLong() - waitEnds < 0) {
-            LOG.info("HA: releasing the lock without a release record: its takeover wait had {} ms to run, so an earlier "
-                    + "holder may still be serving", (waitEnds - nanoTime.getAsLong()) / 1_000_000);
+        // within the takeover wait: its end not yet passed, or not yet known (held, but the machine has not taken the
+        // acquisition's facts yet: it never served in this hold). An earlier holder may then still be serving.
+        boolean withinWait = waitEnds == HaStatus.NONE ? lockView.held() : nanoTime.getAsLong() - waitEnds < 0;
+        if (withinWait) {
+            LOG.info("HA: releasing the lock without a release record: it is still within its takeover wait, so an "
+                    + "earlier holder may still be serving");
             lock.release();
         } else {
             lock.releaseAfterStopping(acceptorStoppedAt != null ? acceptorStoppedAt : clock.instant());
