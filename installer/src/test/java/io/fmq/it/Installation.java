@@ -195,7 +195,8 @@ final class Installation {
     static boolean listening(int port) {
         try (java.net.Socket s = new java.net.Socket()) {
             s.connect(new InetSocketAddress("localhost", port), 1000);
-            return true;
+            // a connect to a free port in the ephemeral range can meet itself (TCP simultaneous open): not a listener
+            return s.getLocalPort() != port;
         } catch (IOException e) {
             return false;
         }
