@@ -679,24 +679,51 @@ public final class FileJournal implements Journal {
 
     // ------------------------------------------------------------------------------------- compaction
 
+    /**
+     * Three passes over the sealed segments: judge every record and settle each segment's fate (kept in place when at
+     * least half its bytes are live, or when it holds a live record at or after the judge's {@code keepInPlaceFrom};
+     * otherwise rewritten, or deleted when nothing in it is live), showing the judge every record of a kept segment;
+     * show it the records of the segment being written; then judge again the records of the segments to rewrite (what
+     * the judge saw stay may make more of them live), re-append the live ones and delete the segment.
+     */
     @Override
-    public CompactionResult compact(Predicate<Record> live) throws IOException {
+    public CompactionResult compact(CompactionJudge judge) throws IOException {
         int deleted = 0;
         long copied = 0;
         long reclaimed = 0;
-        List<Segment> sealed = new ArrayList<>(segments.subList(0, Math.max(0, segments.size() - 1)));
-        for (Segment s : sealed) {
+        List<Segment> all = new ArrayList<>(segments);
+        List<Segment> sealed = all.subList(0, Math.max(0, all.size() - 1));
+        long pinFrom = judge.keepInPlaceFrom();
+        List<Segment> rewrite = new ArrayList<>();
+        for (int i = 0; i < sealed.size(); i++) {
+            Segment s = sealed.get(i);
+            boolean pinned = all.get(i + 1).firstSequence - 1 >= pinFrom;
+            List<Record> records = new ArrayList<>();
+            long[] liveBytes = {0};
+            readSegment(s, r -> {
+                records.add(r);
+                if (judge.isLive(r)) {
+                    liveBytes[0] += RecordCodec.encodedSize(r.payload());
+                }
+            });
+            if (liveBytes[0] * 2 >= s.size || (pinned && liveBytes[0] > 0)) {
+                records.forEach(judge::remains);
+            } else {
+                rewrite.add(s);
+            }
+        }
+        if (!all.isEmpty()) {
+            readSegment(all.get(all.size() - 1), judge::remains);
+        }
+        for (Segment s : rewrite) {
             List<Record> keep = new ArrayList<>();
             long[] liveBytes = {0};
             readSegment(s, r -> {
-                if (live.test(r)) {
+                if (judge.isLive(r)) {
                     keep.add(r);
                     liveBytes[0] += RecordCodec.encodedSize(r.payload());
                 }
             });
-            if (!keep.isEmpty() && liveBytes[0] * 2 >= s.size) {
-                continue;
-            }
             List<CompletableFuture<Long>> copies = new ArrayList<>();
             for (Record r : keep) {
                 copies.add(append(r.type(), r.payload()));
@@ -722,6 +749,176 @@ public final class FileJournal implements Journal {
             reclaimed += s.size - liveBytes[0];
         }
         return new CompactionResult(deleted, copied, reclaimed);
+    }
+
+    @Override
+    public JournalReader reader(long fromSequence) {
+        return new SegmentReader(fromSequence);
+    }
+
+    /**
+     * Reads records in order through the segment files, a buffer at a time, up to each segment's durable size; moves
+     * to the next segment at the end of one. Belongs to the thread that uses it.
+     */
+    private final class SegmentReader implements JournalReader {
+        private long next;
+        private Segment segment;
+        private FileChannel channel;
+        private long filePosition;
+        private ByteBuffer buffer = ByteBuffer.allocate(256 * 1024).flip();
+
+        SegmentReader(long fromSequence) {
+            this.next = Math.max(1, fromSequence);
+        }
+
+        @Override
+        public Record next(long upTo) throws IOException {
+            while (next <= upTo) {
+                if (segment == null && !open()) {
+                    return null;
+                }
+                Record r = readOne();
+                if (r != null) {
+                    if (r.sequence() < next) {
+                        continue; // before the start, in the segment the reader began in
+                    }
+                    if (r.sequence() > upTo) {
+                        unread(r);
+                        return null;
+                    }
+                    next = r.sequence() + 1;
+                    return r;
+                }
+                Segment following = following(segment);
+                if (following == null) {
+                    return null; // nothing more durable yet
+                }
+                closeChannel();
+                segment = null;
+                next = Math.max(next, following.firstSequence);
+            }
+            return null;
+        }
+
+        /** Opens the segment holding {@code next} (or the first after it); false when there is none. */
+        private boolean open() throws IOException {
+            Segment found = null;
+            for (Segment s : segments) {
+                if (s.firstSequence <= next || found == null && s.firstSequence > next) {
+                    found = s;
+                }
+                if (s.firstSequence > next) {
+                    break;
+                }
+            }
+            if (found == null) {
+                return false;
+            }
+            try {
+                channel = FileChannel.open(found.path, StandardOpenOption.READ);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return false; // deleted meanwhile (nothing live was in it); the caller asks again
+            }
+            segment = found;
+            next = Math.max(next, found.firstSequence);
+            filePosition = RecordCodec.SEGMENT_HEADER_SIZE;
+            buffer.clear().flip();
+            return true;
+        }
+
+        private Segment following(Segment s) {
+            boolean seen = false;
+            for (Segment x : segments) {
+                if (seen) {
+                    return x;
+                }
+                seen = x == s;
+            }
+            if (!seen) { // deleted meanwhile: the first one after it
+                for (Segment x : segments) {
+                    if (x.firstSequence > s.firstSequence) {
+                        return x;
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** The record at the reader's position within its segment's durable part, or null at its end. */
+        private Record readOne() throws IOException {
+            long durable = segment.size;
+            if (!fill(RecordCodec.RECORD_HEADER_SIZE, durable)) {
+                return null;
+            }
+            int length = buffer.getInt(buffer.position());
+            if (length < 0 || length > RecordCodec.MAX_PAYLOAD) {
+                throw new CorruptJournalException(segment.path, filePosition - buffer.remaining(), "invalid record length");
+            }
+            int total = RecordCodec.RECORD_HEADER_SIZE + length;
+            if (!fill(total, durable)) {
+                return null;
+            }
+            int at = buffer.position();
+            Record r = RecordCodec.readRecord(buffer.array(), at, at + total);
+            if (r == null) {
+                throw new CorruptJournalException(segment.path, filePosition - buffer.remaining(), "invalid record in the durable part of the segment");
+            }
+            buffer.position(at + total);
+            return r;
+        }
+
+        /** Makes {@code bytes} readable in the buffer from the file's durable part; false when it ends before them. */
+        private boolean fill(int bytes, long durable) throws IOException {
+            if (buffer.remaining() >= bytes) {
+                return true;
+            }
+            if (filePosition - buffer.remaining() + bytes > durable) {
+                return false;
+            }
+            if (buffer.capacity() < bytes) {
+                ByteBuffer bigger = ByteBuffer.allocate(bytes);
+                bigger.put(buffer);
+                buffer = bigger;
+            } else {
+                buffer.compact();
+            }
+            while (buffer.position() < bytes) {
+                int want = (int) Math.min(buffer.remaining(), durable - filePosition);
+                if (want <= 0) {
+                    break;
+                }
+                ByteBuffer slice = buffer.duplicate().limit(buffer.position() + want);
+                int n = channel.read(slice, filePosition);
+                if (n < 0) {
+                    break;
+                }
+                filePosition += n;
+                buffer.position(buffer.position() + n);
+            }
+            buffer.flip();
+            return buffer.remaining() >= bytes;
+        }
+
+        /** Puts a record just read back: it is read again next time. */
+        private void unread(Record r) {
+            buffer.position(buffer.position() - RecordCodec.encodedSize(r.payload()));
+        }
+
+        private void closeChannel() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // read-only
+                }
+                channel = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            closeChannel();
+        }
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * A journal in memory, for tests and simulations (the HA pair simulator). Appends are durable at once;
@@ -101,15 +100,66 @@ public final class InMemoryJournal implements Journal {
         }
     }
 
-    /** Drops every record the predicate calls dead; live records keep their place (there are no segments to rewrite). */
+    /**
+     * Drops every record the judge calls dead; live records keep their place (there are no segments to rewrite). The
+     * records judged live are shown to {@link CompactionJudge#remains} first, then the others are judged again.
+     */
     @Override
-    public CompactionResult compact(Predicate<Record> live) {
+    public CompactionResult compact(CompactionJudge judge) {
         synchronized (backing) {
-            int before = backing.records.size();
-            long bytes = backing.records.stream().filter(r -> !live.test(r)).mapToLong(r -> r.payload().length).sum();
-            backing.records.removeIf(r -> !live.test(r));
-            return new CompactionResult(0, 0, bytes + (before - backing.records.size()) * 17L);
+            List<Record> dead = new ArrayList<>();
+            for (Record r : backing.records) {
+                if (judge.isLive(r)) {
+                    judge.remains(r);
+                } else {
+                    dead.add(r);
+                }
+            }
+            java.util.Set<Record> drop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Record r : dead) {
+                if (!judge.isLive(r)) {
+                    drop.add(r);
+                }
+            }
+            backing.records.removeIf(drop::contains);
+            long bytes = drop.stream().mapToLong(r -> r.payload().length + 17L).sum();
+            return new CompactionResult(0, 0, bytes);
         }
+    }
+
+    /** Reads a copy of the records from {@code fromSequence} on, as they are appended. */
+    @Override
+    public JournalReader reader(long fromSequence) {
+        return new JournalReader() {
+            private long next = fromSequence;
+
+            @Override
+            public Record next(long upTo) {
+                synchronized (backing) {
+                    List<Record> records = backing.records;
+                    int lo = 0;
+                    int hi = records.size();
+                    while (lo < hi) { // the first record with sequence >= next
+                        int mid = (lo + hi) >>> 1;
+                        if (records.get(mid).sequence() < next) {
+                            lo = mid + 1;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    if (lo == records.size() || records.get(lo).sequence() > upTo) {
+                        return null;
+                    }
+                    Record r = records.get(lo);
+                    next = r.sequence() + 1;
+                    return r;
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.fmq.store;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * The broker's append-only log of state changes. Everything the broker must keep across a restart
@@ -17,8 +16,12 @@ import java.util.function.Predicate;
  *       completed is found by every later {@link #replay}, also after a crash;</li>
  *   <li>sequence numbers only rise, also across restarts and compactions;</li>
  *   <li>{@link #epoch()} only rises; {@link #beginEpoch()} makes it one more and durable;</li>
- *   <li>{@link #compact} keeps every record the predicate calls live (re-appending it with a new
- *       sequence number when its segment is rewritten) and may drop the others;</li>
+ *   <li>{@link #compact} keeps every record the judge calls live (re-appending it with a new
+ *       sequence number when its segment is rewritten) and may drop the others; every record it leaves in the
+ *       journal, live or not, is shown to {@link CompactionJudge#remains} before the records it drops are judged,
+ *       so that a record which refers to one left behind (an acknowledgement of a message whose record stays) is
+ *       kept with it; records at or after {@link CompactionJudge#keepInPlaceFrom()} are never moved;</li>
+ *   <li>{@link #reader} reads durable records from a sequence on, on any thread, while appends go on;</li>
  *   <li>after a failed write every later append fails too, until the journal is reopened.</li>
  * </ul>
  */
@@ -53,13 +56,52 @@ public interface Journal extends AutoCloseable {
      * Reclaims the space of records that are no longer needed: sealed segments without live records
      * are deleted; sealed segments with few live records are rewritten by re-appending those records.
      */
-    CompactionResult compact(Predicate<Record> live) throws IOException;
+    CompactionResult compact(CompactionJudge judge) throws IOException;
+
+    /**
+     * Reads the durable records from {@code fromSequence} on (from the first one after it, if that record is gone), in
+     * sequence order. The reader belongs to the thread that uses it; several readers and the writer may work at once.
+     */
+    JournalReader reader(long fromSequence) throws IOException;
 
     /** Size and shape of the journal now. */
     JournalStats stats();
 
     @Override
     void close() throws IOException;
+
+    /**
+     * What a compaction asks of the journal's owner. The journal first judges every record it might drop or move,
+     * shows the owner every record that stays where it is ({@link #remains}, also those judged dead: a segment kept
+     * for its live records keeps its dead ones too), then judges again the records of the segments it rewrites, and
+     * keeps those called live. Called on the compacting thread, one call at a time.
+     */
+    @FunctionalInterface
+    interface CompactionJudge {
+        /** Whether the journal must keep this record. */
+        boolean isLive(Record r);
+
+        /** This record stays in the journal after the compaction, live or not. */
+        default void remains(Record r) {
+        }
+
+        /** Records with this sequence or a later one must keep their place (a reader follows them in order). */
+        default long keepInPlaceFrom() {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Reads records in sequence order; see {@link #reader}. */
+    interface JournalReader extends AutoCloseable {
+        /**
+         * The next durable record if its sequence is at most {@code upTo}, else null (it stays next). Null also when
+         * nothing more is durable yet.
+         */
+        Record next(long upTo) throws IOException;
+
+        @Override
+        void close();
+    }
 
     /** What one compaction did. */
     record CompactionResult(int segmentsDeleted, long recordsCopied, long bytesReclaimed) {

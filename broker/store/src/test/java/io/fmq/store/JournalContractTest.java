@@ -162,6 +162,82 @@ abstract class JournalContractTest {
     }
 
     @Test
+    void aReaderFollowsTheRecordsFromASequenceOnAsTheyAreAppended() throws Exception {
+        journal = create();
+        for (int i = 1; i <= 3000; i++) {
+            journal.append(RecordType.MESSAGE_ADD, bytes("m" + i + "-" + "x".repeat(i % 7 == 0 ? 5000 : 100))).get();
+        }
+        try (Journal.JournalReader reader = journal.reader(1200)) {
+            List<Long> seen = new ArrayList<>();
+            for (Record r; (r = reader.next(2500)) != null; ) {
+                assertThat(new String(r.payload(), StandardCharsets.UTF_8)).startsWith("m" + r.sequence() + "-");
+                seen.add(r.sequence());
+            }
+            assertThat(seen).hasSize(1301).startsWith(1200L).endsWith(2500L);
+            assertThat(reader.next(3000).sequence()).as("the record past the bound stayed next").isEqualTo(2501);
+            while (reader.next(Long.MAX_VALUE) != null) {
+                // to the end
+            }
+            long appended = journal.append(RecordType.MESSAGE_ADD, bytes("m3001-late")).get();
+            assertThat(reader.next(Long.MAX_VALUE).sequence()).isEqualTo(appended);
+            assertThat(reader.next(Long.MAX_VALUE)).isNull();
+        }
+    }
+
+    @Test
+    void compactionKeepsADeadRecordsReferenceWhileTheRecordStays() throws Exception {
+        journal = create();
+        List<Long> adds = new ArrayList<>();
+        for (int i = 0; i < 400; i++) { // adds (mostly still waiting), then acknowledgements of every tenth
+            adds.add(journal.append(RecordType.MESSAGE_ADD, bytes("add-" + i + "-" + "x".repeat(300))).get());
+        }
+        for (int i = 0; i < 400; i += 10) {
+            journal.append(RecordType.MESSAGE_ACK, bytes("ack-" + i + "-")).get();
+        }
+        for (int i = 0; i < 200; i++) { // more records, so the acknowledgements are in sealed segments
+            journal.append(RecordType.MESSAGE_ADD, bytes("filler-" + i + "-" + "x".repeat(300))).get();
+        }
+        Set<String> remaining = new HashSet<>();
+        journal.compact(new Journal.CompactionJudge() {
+            @Override
+            public boolean isLive(Record r) {
+                String p = new String(r.payload(), StandardCharsets.UTF_8);
+                if (p.startsWith("add-")) {
+                    return Integer.parseInt(p.split("-")[1]) % 10 != 0; // the acknowledged ones are dead
+                }
+                if (p.startsWith("ack-")) { // an acknowledgement lives while the record it acknowledges stays
+                    return remaining.contains("add-" + p.split("-")[1]);
+                }
+                return false;
+            }
+
+            @Override
+            public void remains(Record r) {
+                String p = new String(r.payload(), StandardCharsets.UTF_8);
+                if (p.startsWith("add-")) {
+                    remaining.add("add-" + p.split("-")[1]);
+                }
+            }
+        });
+        restart();
+
+        Set<String> addsLeft = new HashSet<>();
+        Set<String> acksLeft = new HashSet<>();
+        for (Record r : all(journal)) {
+            String[] p = new String(r.payload(), StandardCharsets.UTF_8).split("-");
+            (p[0].equals("add") ? addsLeft : p[0].equals("ack") ? acksLeft : new HashSet<String>()).add(p[1]);
+        }
+        for (int i = 0; i < 400; i++) {
+            String n = String.valueOf(i);
+            if (i % 10 != 0) {
+                assertThat(addsLeft).contains(n);
+            } else if (addsLeft.contains(n)) {
+                assertThat(acksLeft).as("message %s is still in the journal: so is its acknowledgement", n).contains(n);
+            }
+        }
+    }
+
+    @Test
     void afterAWriteErrorAppendsFailUntilReopened() throws Exception {
         journal = create();
         long confirmed = journal.append(RecordType.MESSAGE_ADD, bytes("kept")).get();

@@ -57,10 +57,37 @@ final class StoredMessages {
                 new HashSet<>(d.queues.keySet()), new HashSet<>(d.topics.keySet()), b.security.users()); // users: an immutable copy already
     }
 
-    /** A copy of what is live, judged off the broker's thread. */
-    record Live(long journalSequence, Set<Long> messages, Set<String> subscriptions, Set<String> queues, Set<String> topics,
-                Map<String, String> users) {
-        boolean isLive(Record r) {
+    /**
+     * A copy of what is live, judged off the broker's thread. An acknowledgement lives as long as its message is held or
+     * the message's record stays in the journal for another reason (its segment is kept in place for other live records,
+     * or it is in the segment being written): dropping it then would bring the message back at the next start.
+     */
+    static final class Live implements Journal.CompactionJudge {
+        private final long journalSequence;
+        private final Set<Long> messages;
+        private final Set<String> subscriptions;
+        private final Set<String> queues;
+        private final Set<String> topics;
+        private final Map<String, String> users;
+        /** Sequences of messages whose records stay in the journal after this compaction. */
+        private final Set<Long> staying = new HashSet<>();
+
+        Live(long journalSequence, Set<Long> messages, Set<String> subscriptions, Set<String> queues, Set<String> topics,
+             Map<String, String> users) {
+            this.journalSequence = journalSequence;
+            this.messages = messages;
+            this.subscriptions = subscriptions;
+            this.queues = queues;
+            this.topics = topics;
+            this.users = users;
+        }
+
+        long journalSequence() {
+            return journalSequence;
+        }
+
+        @Override
+        public boolean isLive(Record r) {
             if (r.type() == RecordType.EPOCH || r.sequence() > journalSequence) {
                 return true;
             }
@@ -68,10 +95,9 @@ final class StoredMessages {
             if (rec instanceof StoreRecord.MessageAdd a) {
                 return messages.contains(a.sequence());
             } else if (rec instanceof StoreRecord.MessageAck a) {
-                return messages.contains(a.sequence());
+                return ackLive(a);
             } else if (rec instanceof StoreRecord.Transaction t) {
-                return t.adds().stream().anyMatch(a -> messages.contains(a.sequence()))
-                        || t.acks().stream().anyMatch(a -> messages.contains(a.sequence()));
+                return t.adds().stream().anyMatch(a -> messages.contains(a.sequence())) || t.acks().stream().anyMatch(this::ackLive);
             } else if (rec instanceof StoreRecord.SubscriptionAdd s) {
                 return subscriptions.contains(s.key());
             } else if (rec instanceof StoreRecord.DestinationAdd a) {
@@ -81,11 +107,28 @@ final class StoredMessages {
             }
             return true; // removals, grants and groups are small and must outlive what they remove
         }
+
+        private boolean ackLive(StoreRecord.MessageAck a) {
+            return messages.contains(a.sequence()) || staying.contains(a.sequence());
+        }
+
+        @Override
+        public void remains(Record r) {
+            if (r.type() != RecordType.MESSAGE_ADD && r.type() != RecordType.TX_COMMIT) {
+                return;
+            }
+            StoreRecord rec = Records.read(r);
+            if (rec instanceof StoreRecord.MessageAdd a) {
+                staying.add(a.sequence());
+            } else if (rec instanceof StoreRecord.Transaction t) {
+                t.adds().forEach(a -> staying.add(a.sequence()));
+            }
+        }
     }
 
     /** Reclaims journal space: judged by a snapshot taken on the broker's thread, run on the caller's. */
     static Journal.CompactionResult compact(Broker b) throws java.io.IOException {
         Live live = b.call(() -> snapshot(b));
-        return b.journal.compact(live::isLive);
+        return b.journal.compact(live);
     }
 }

@@ -171,7 +171,7 @@ class BrokerTest {
         return open(journal, 64L * 1024 * 1024);
     }
 
-    private Broker open(InMemoryJournal journal, long memoryLimit) throws IOException {
+    private Broker open(io.fmq.store.Journal journal, long memoryLimit) throws IOException {
         executor = new ManualExecutor(clock);
         Broker b = Broker.open(journal, clock, new Broker.Settings(3, true, memoryLimit, "test"), text -> {
             try {
@@ -196,6 +196,11 @@ class BrokerTest {
     private WireMessage message(String id, Dest to, boolean persistent, long expiration, long deliveryTime) {
         return new WireMessage(id, to, persistent, 4, clock.millis(), expiration, deliveryTime, null, null, null, false, 0, Map.of("k", "v"),
                 (byte) 0, ("body of " + id).getBytes());
+    }
+
+    private WireMessage message(String id, Dest to, boolean persistent, long expiration, long deliveryTime, int bodySize) {
+        return new WireMessage(id, to, persistent, 4, clock.millis(), expiration, deliveryTime, null, null, null, false, 0, Map.of("k", "v"),
+                (byte) 0, new byte[bodySize]);
     }
 
     private BrokerConnection connect(Broker broker, Received target) throws Exception {
@@ -288,6 +293,30 @@ class BrokerTest {
         Received after = new Received();
         consume(open(journal.reopen()), Dest.queue("c"), after);
         assertThat(after.ids()).containsExactly("ID:waiting");
+    }
+
+    @Test
+    void anAcknowledgedMessageStaysGoneWhenCompactionKeepsItsSegmentButDeletesTheOneWithItsAcknowledgement(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Broker broker = open(io.fmq.store.FileJournal.open(dir, 2048), 64L * 1024 * 1024);
+        BrokerConnection producer = connect(broker, new Received());
+        // segment 1: a big message that stays (keeping the segment mostly live) and a small one that is consumed
+        await(producer.send(1, message("ID:keep", Dest.queue("long"), true, 0, 0, 1300)));
+        await(producer.send(1, message("ID:gone", Dest.queue("short"), true, 0)));
+        // segment 2: a filler consumed too, and both acknowledgements
+        await(producer.send(1, message("ID:fill-1", Dest.queue("short"), true, 0, 0, 1300)));
+        Received got = new Received();
+        BrokerConnection c = consume(broker, Dest.queue("short"), got);
+        assertThat(got.ids()).containsExactly("ID:gone", "ID:fill-1");
+        await(c.acknowledge(1, got.deliveryIds.get(1), true, true));
+        // segment 3 (the one written to): seals segment 2
+        await(producer.send(1, message("ID:fill-2", Dest.queue("other"), true, 0, 0, 1300)));
+        broker.compact();
+        broker.close();
+
+        Broker reopened = open(io.fmq.store.FileJournal.open(dir, 2048), 64L * 1024 * 1024);
+        assertThat(reopened.destinationStats(Dest.queue("long")).depth()).isEqualTo(1);
+        assertThat(reopened.destinationStats(Dest.queue("short")).depth()).as("consumed before the restart").isZero();
     }
 
     @Test
