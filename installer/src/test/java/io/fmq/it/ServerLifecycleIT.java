@@ -77,12 +77,13 @@ class ServerLifecycleIT {
         assertThat(started.output()).contains("HA mode             : replicated, Primary server (isPrimary=true)",
                 "HA channel          : listens on port " + ports[2],
                 "Lock file           : " + fmq.home.resolve("profiles/FioranoMQ_HA_rpl/lock.dat"),
-                "Gateway             : localhost:7",
-                "Primary Server switched to WAITING");
-        // the HA channel's first attempt may come after the script has left the server to run in the background
+                "Gateway             : localhost:7");
+        // the HA controller's first state and the channel's first attempt may come after the script has left the server
+        // to run in the background: they are in the console file the server goes on writing
         Path console = fmq.profile(profile).resolve("logs/fmq.out");
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> Files.exists(console) && Files.readString(console).contains("Trying to establish connection with localhost:"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(console)
+                && Files.readString(console).contains("Primary Server switched to WAITING")
+                && Files.readString(console).contains("Trying to establish connection with localhost:"));
         Installation.Result status = fmq.run("server-status.sh", "-rmiPort", Integer.toString(ports[1]), "--json");
         assertThat(status.output()).contains("\"role\":\"primary\"", "\"haMode\":\"replicated\"", "\"haActive\":true",
                 "\"haState\":\"WAITING\"", "\"peerState\":\"DEAD\"");

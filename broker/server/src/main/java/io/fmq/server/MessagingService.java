@@ -150,7 +150,7 @@ final class MessagingService implements AutoCloseable {
 
     private static void compact(Broker broker) {
         try {
-            Journal.CompactionResult r = broker.compact();
+            Journal.CompactionResult r = broker.compactIfChanged();
             if (r.segmentsDeleted() > 0) {
                 LOG.info("Data store compacted: {} segment(s) deleted, {} record(s) copied, {} bytes reclaimed",
                         r.segmentsDeleted(), r.recordsCopied(), r.bytesReclaimed());

@@ -8,7 +8,9 @@ import io.fmq.store.payload.StoreRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class Administration {
     private static final Logger LOG = LoggerFactory.getLogger(Administration.class);
     private final Broker b;
+
+    static final int PURGE_ACKS_PER_RECORD = 10_000;
 
     Administration(Broker broker) {
         this.b = broker;
@@ -100,9 +104,13 @@ final class Administration {
         return b.call(b.security.access::describe);
     }
 
-    /** Deletes the waiting messages of a destination; returns how many. */
+    /**
+     * Deletes the waiting messages of a destination; returns how many. Paged messages are acknowledged from the journal
+     * on the calling thread, in records of up to {@value #PURGE_ACKS_PER_RECORD} acknowledgements.
+     */
     int purge(Dest d) throws IOException {
-        int[] count = {0};
+        long[] count = {0};
+        Map<String, MessageQueue.PagedTail> tails = new LinkedHashMap<>();
         CompletableFuture<Long> written = b.call(() -> {
             List<StoreRecord.MessageAck> acks = new ArrayList<>();
             for (MessageQueue q : b.destinations.queuesOf(d)) {
@@ -114,23 +122,54 @@ final class Administration {
                         acks.add(ack);
                     }
                 }
+                if (q.tail != null) {
+                    tails.put(q.key, q.tail);
+                    count[0] += q.tail.count;
+                    q.dequeued += q.tail.count;
+                    b.stored.forgotten += q.tail.count;
+                    q.tail = null;
+                }
             }
             return acks.isEmpty() ? null : b.journal.append(RecordType.TX_COMMIT, Records.transaction(List.of(), acks));
         });
         if (written != null) {
             Broker.await(written);
         }
+        for (Map.Entry<String, MessageQueue.PagedTail> t : tails.entrySet()) {
+            List<CompletableFuture<Long>> writes = new ArrayList<>();
+            List<StoreRecord.MessageAck> acks = new ArrayList<>();
+            Pager.scan(b.journal, t.getKey(), t.getValue(), Long.MAX_VALUE, a -> {
+                acks.add(new StoreRecord.MessageAck(t.getKey(), a.sequence()));
+                if (acks.size() == PURGE_ACKS_PER_RECORD) {
+                    writes.add(b.journal.append(RecordType.TX_COMMIT, Records.transaction(List.of(), List.copyOf(acks))));
+                    acks.clear();
+                }
+            });
+            if (!acks.isEmpty()) {
+                writes.add(b.journal.append(RecordType.TX_COMMIT, Records.transaction(List.of(), acks)));
+            }
+            for (CompletableFuture<Long> w : writes) {
+                Broker.await(w);
+            }
+        }
         LOG.info("Purged {} message(s) from {}", count[0], d);
-        return count[0];
+        return (int) Math.min(Integer.MAX_VALUE, count[0]);
     }
 
-    /** The first waiting messages of a destination. */
+    /** The first waiting messages of a destination: those in memory, then paged ones read from the journal. */
     List<WireMessage> browse(Dest d, int max) {
         return b.call(() -> {
             List<WireMessage> list = new ArrayList<>();
             for (MessageQueue q : b.destinations.queuesOf(d)) {
                 for (QueueEntry e : q.browse(max - list.size())) {
                     list.add(e.message);
+                }
+                if (q.tail != null && list.size() < max) {
+                    try {
+                        Pager.scan(b.journal, q.key, q.tail, max - list.size(), a -> list.add(Records.message(a.message())));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                 }
             }
             return list;
@@ -142,7 +181,7 @@ final class Administration {
      * target queue once the move is durable.
      */
     int move(String fromQueue, String toQueue, int max) throws IOException {
-        List<Runnable> afterwards = new ArrayList<>();
+        List<java.util.function.LongConsumer> afterwards = new ArrayList<>();
         CompletableFuture<Long> written = b.call(() -> {
             MessageQueue from = b.destinations.queues.get(fromQueue);
             if (from == null || fromQueue.equals(toQueue)) {
@@ -165,7 +204,7 @@ final class Administration {
                     adds.add(new Records.Add(seq, keys, moved));
                     b.stored.reserve(seq, keys);
                 }
-                afterwards.add(() -> b.routing.deliverTo(List.of(to), seq, moved));
+                afterwards.add(journalSequence -> b.routing.deliverTo(List.of(to), seq, moved, keys.isEmpty() ? 0 : journalSequence));
             }
             return adds.isEmpty() && acks.isEmpty() ? CompletableFuture.completedFuture(0L)
                     : b.journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks));
@@ -173,9 +212,9 @@ final class Administration {
         if (written == null) {
             return 0;
         }
-        Broker.await(written);
+        long journalSequence = Broker.await(written);
         b.call(() -> {
-            afterwards.forEach(Runnable::run);
+            afterwards.forEach(a -> a.accept(journalSequence));
             return null;
         });
         LOG.info("Moved {} message(s) from queue {} to queue {}", afterwards.size(), fromQueue, toQueue);

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Routing}: where a message goes, dispatch, delayed delivery, redelivery and dead-lettering
  *       (with {@link MessageQueue}, {@link Session} and {@link Consumer});</li>
  *   <li>{@link MemoryBudget}: the memory limit and the producers it holds back;</li>
+ *   <li>{@link Pager}: stored messages beyond the paging threshold, kept in the journal only and read back in order;</li>
  *   <li>{@link SecurityStore}: users, groups and grants;</li>
  *   <li>{@link StoredMessages}: which records the journal must keep, and compaction;</li>
  *   <li>{@link Recovery}: the state rebuilt from the journal;</li>
@@ -117,6 +118,9 @@ public final class Broker {
     final StoredMessages stored = new StoredMessages();
     final SecurityStore security = new SecurityStore();
     final MemoryBudget memory;
+    final Pager pager;
+    /** Messages with a broker sequence below this were restored from the journal (they may have been delivered before). */
+    long recoveredBelow;
     final Administration admin = new Administration(this);
     /** Recently accepted persistent message ids, to drop a client's resend of a message already stored. */
     final RecentMessageIds recentIds = new RecentMessageIds(RecentMessageIds.DEFAULT_CAPACITY);
@@ -132,6 +136,7 @@ public final class Broker {
         this.selectors = selectors;
         this.executor = executor;
         this.memory = new MemoryBudget(this, settings.memoryLimitBytes());
+        this.pager = new Pager(this, settings.memoryLimitBytes());
     }
 
     /** Builds the broker's state from the journal; a fresh store gets the account admin/passwd. */
@@ -363,6 +368,11 @@ public final class Broker {
     /** Reclaims journal space of acknowledged messages and removed objects. */
     public Journal.CompactionResult compact() throws IOException {
         return StoredMessages.compact(this);
+    }
+
+    /** As {@link #compact()} when a stored message was done with since the last compaction; else nothing is read. */
+    public Journal.CompactionResult compactIfChanged() throws IOException {
+        return StoredMessages.compactIfChanged(this);
     }
 
     /** Creates a queue or topic now (administration) and records it. */

@@ -172,7 +172,7 @@ public final class BrokerConnection {
         broker.journal.append(RecordType.MESSAGE_ADD, Records.add(new Records.Add(sequence, keys, m)))
                 .whenCompleteAsync((seq, e) -> {
                     if (e == null) {
-                        broker.routing.deliverTo(targets, sequence, m);
+                        broker.routing.deliverTo(targets, sequence, m, seq);
                         stored.complete(null);
                     } else {
                         stored.completeExceptionally(e);
@@ -233,18 +233,38 @@ public final class BrokerConnection {
         broker.resolve(d);
         Predicate<WireMessage> selector = f.selector() == null || f.selector().isBlank() ? null : broker.selectors.compile(f.selector());
         long now = broker.clock.millis();
-        int sent = 0;
-        for (QueueEntry e : broker.destinations.queues.get(d.name()).browse(Integer.MAX_VALUE)) {
-            if (sent >= f.credit()) {
+        int[] sent = {0};
+        MessageQueue q = broker.destinations.queues.get(d.name());
+        for (QueueEntry e : q.browse(Integer.MAX_VALUE)) {
+            if (sent[0] >= f.credit()) {
                 break;
             }
             if (e.message.isExpired(now) || selector != null && !selector.test(e.message)) {
                 continue;
             }
             target.deliver(f.consumerId(), 0, e.message.redelivery(e.deliveryCount));
-            sent++;
+            sent[0]++;
         }
-        return sent;
+        if (q.tail != null && sent[0] < f.credit()) {
+            // paged messages, read from the journal here: a look bounded by the browser's credit
+            long[] looked = {0};
+            try {
+                Pager.scan(broker.journal, q.key, q.tail, Math.max(f.credit() * 4L, 1024), a -> {
+                    looked[0]++;
+                    if (sent[0] >= f.credit()) {
+                        return;
+                    }
+                    WireMessage m = Records.message(a.message());
+                    if (!m.isExpired(now) && (selector == null || selector.test(m))) {
+                        target.deliver(f.consumerId(), 0, m);
+                        sent[0]++;
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new BrokerException(ErrorCode.INTERNAL, "Could not read the queue's paged messages from the data store: " + e.getMessage());
+            }
+        }
+        return sent[0];
     }
 
     /** Broker's thread. */
@@ -527,7 +547,7 @@ public final class BrokerConnection {
     public CompletableFuture<Void> commit(int sessionId) {
         List<Records.Add> adds = new ArrayList<>();
         List<StoreRecord.MessageAck> acks = new ArrayList<>();
-        List<Runnable> afterwards = new ArrayList<>();
+        List<java.util.function.LongConsumer> afterwards = new ArrayList<>();
         try {
             Session s = session(sessionId);
             if (!s.transacted) {
@@ -555,7 +575,7 @@ public final class BrokerConnection {
                     adds.add(new Records.Add(seq, keys, m));
                     broker.stored.reserve(seq, keys);
                 }
-                afterwards.add(() -> broker.routing.deliverTo(targets, seq, m));
+                afterwards.add(journalSequence -> broker.routing.deliverTo(targets, seq, m, keys.isEmpty() ? 0 : journalSequence));
             }
             s.pendingSends.clear();
             for (Delivery d : new ArrayList<>(s.unacked.values())) {
@@ -569,14 +589,14 @@ public final class BrokerConnection {
                 }
             }
             if (adds.isEmpty() && acks.isEmpty()) {
-                afterwards.forEach(Runnable::run);
+                afterwards.forEach(a -> a.accept(0));
                 return DONE;
             }
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return broker.journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks)).thenAcceptAsync(x -> {
-            afterwards.forEach(Runnable::run);
+        return broker.journal.append(RecordType.TX_COMMIT, Records.transaction(adds, acks)).thenAcceptAsync(journalSequence -> {
+            afterwards.forEach(a -> a.accept(journalSequence));
         }, broker.executor());
     }
 

@@ -28,6 +28,12 @@ interface BrokerExecutor extends Executor {
     /** Whether the calling thread is the owner. */
     boolean inOwner();
 
+    /**
+     * Where the broker's reads of its data store run ({@link Pager}): a thread of its own, {@code fmq-pager}, so that
+     * the owner never waits for the disk; they hand their results back with {@link #execute}.
+     */
+    Executor reader();
+
     /** Stops the owner; tasks not yet run are dropped. */
     void shutdown();
 
@@ -44,6 +50,11 @@ interface BrokerExecutor extends Executor {
         private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fmq-broker-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        private final java.util.concurrent.ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fmq-pager");
             t.setDaemon(true);
             return t;
         });
@@ -119,10 +130,16 @@ interface BrokerExecutor extends Executor {
         }
 
         @Override
+        public Executor reader() {
+            return reader;
+        }
+
+        @Override
         public void shutdown() {
             stopped = true;
             thread.interrupt();
             timer.shutdownNow();
+            reader.shutdownNow();
             queue.clear();
         }
     }

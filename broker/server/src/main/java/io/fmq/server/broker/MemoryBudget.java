@@ -40,6 +40,9 @@ final class MemoryBudget {
     void changed(long delta) {
         long now = count += delta;
         used.lazySet(now);
+        if (delta < 0 && now <= broker.pager.readBackLimit() && broker.pager.waiting()) {
+            broker.execute(broker.pager::memoryFreed); // not from inside the queue that is changing
+        }
         if (delta < 0 && !waiters.isEmpty() && now <= limit * RESUME_RATIO) {
             List<CompletableFuture<Void>> ready = new ArrayList<>(waiters);
             waiters.clear();

@@ -20,6 +20,11 @@ import java.util.TreeSet;
  * that gets it; later messages of the group go to that consumer only (waiting while it has no credit or is
  * stopped), so one consumer at a time sees a group, in order. The binding ends when the consumer goes, or with
  * the message whose {@code JMSXGroupSeq} is -1 (the group's last); the next message of the group binds anew.
+ *
+ * <p>Paging: a durable queue's stored messages beyond the broker's paging threshold are not held here but counted in
+ * its {@link PagedTail}, which says where in the journal they are; once the queue has a tail, every later stored
+ * message joins it (so the queue keeps its order), and the {@link Pager} reads the tail back, oldest first, while
+ * consumers take what is in memory. Non-persistent messages stay in memory (JMS lets them pass persistent ones).
  */
 final class MessageQueue {
     static final String GROUP_ID = "JMSXGroupID";
@@ -41,6 +46,38 @@ final class MessageQueue {
     long enqueued;
     long dequeued;
     long expired;
+    /** The stored messages of this queue that are only in the journal, or null when all are in memory. */
+    PagedTail tail;
+
+    /**
+     * Where a queue's paged messages are: the records from {@code fromJournal} to {@code toJournal} that name the queue
+     * and carry a message sequence of {@code fromMessage} or more, oldest first. Owned by the broker's thread.
+     */
+    static final class PagedTail {
+        long count;
+        long fromJournal;
+        long fromMessage;
+        long toJournal;
+        /** When the oldest paged message was sent, for the queue's age while nothing of it is in memory. */
+        long oldestTimestamp;
+        /** A read back is under way (or waits for memory): no second one. */
+        boolean reading;
+        /** Restored from the journal: paged messages already acknowledged before the restart (offsets from fromMessage). */
+        java.util.BitSet acked;
+        long ackedBase;
+
+        PagedTail(long fromJournal, long fromMessage, long oldestTimestamp) {
+            this.fromJournal = fromJournal;
+            this.fromMessage = fromMessage;
+            this.toJournal = fromJournal;
+            this.oldestTimestamp = oldestTimestamp;
+        }
+
+        boolean ackedBefore(long sequence) {
+            return acked != null && sequence >= ackedBase && sequence - ackedBase < Integer.MAX_VALUE
+                    && acked.get((int) (sequence - ackedBase));
+        }
+    }
 
     MessageQueue(String key, boolean durable, Broker broker) {
         this.key = key;
@@ -53,7 +90,11 @@ final class MessageQueue {
     }
 
     int depth() {
-        return ready.size() + inFlight;
+        return (int) Math.min(Integer.MAX_VALUE, ready.size() + inFlight + pagedCount());
+    }
+
+    long pagedCount() {
+        return tail == null ? 0 : tail.count;
     }
 
     int readyCount() {
@@ -66,12 +107,32 @@ final class MessageQueue {
         for (QueueEntry e : ready) {
             oldest = Math.min(oldest, e.message.timestamp());
         }
+        if (tail != null && tail.oldestTimestamp > 0) {
+            oldest = Math.min(oldest, tail.oldestTimestamp);
+        }
         return oldest == Long.MAX_VALUE || oldest == 0 ? 0 : Math.max(0, now - oldest);
     }
 
     void add(QueueEntry e) {
         assert broker.inOwner() : "on the broker's thread";
         enqueued++;
+        ready.add(e);
+        account(e.message.approximateSize());
+    }
+
+    /** A stored message that stays in the journal only: it joins the tail (the record at {@code journalSequence}). */
+    void page(long journalSequence, long sequence, WireMessage m) {
+        assert broker.inOwner() : "on the broker's thread";
+        if (tail == null) {
+            tail = new PagedTail(journalSequence, sequence, m.timestamp());
+        }
+        tail.count++;
+        tail.toJournal = Math.max(tail.toJournal, journalSequence);
+        enqueued++;
+    }
+
+    /** A paged message read back into memory (it was counted as enqueued when it was paged). */
+    void readBack(QueueEntry e) {
         ready.add(e);
         account(e.message.approximateSize());
     }
@@ -85,6 +146,7 @@ final class MessageQueue {
 
     /** The queue is dropped (its subscription or temporary queue is gone): what it still holds stops counting. */
     void discard() {
+        tail = null;
         if (!discarded) {
             discarded = true;
             broker.memoryChanged(-bytes);
@@ -134,8 +196,16 @@ final class MessageQueue {
         return removed;
     }
 
-    /** Hands waiting messages to consumers while any has credit. */
+    /** Hands waiting messages to consumers while any has credit; asks for paged ones when few are left in memory. */
     void dispatch(long now) {
+        dispatchReady(now);
+        if (tail != null && !tail.reading && !consumers.isEmpty() && ready.size() < Pager.READ_BACK_BELOW
+                && bytes < broker.pager.batchBytes() && !discarded) {
+            broker.pager.readBack(this);
+        }
+    }
+
+    private void dispatchReady(long now) {
         assert broker.inOwner() : "on the broker's thread";
         if (consumers.isEmpty() || ready.isEmpty()) {
             return;

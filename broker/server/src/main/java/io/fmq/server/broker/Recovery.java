@@ -4,7 +4,10 @@ import io.fmq.protocol.WireMessage;
 import io.fmq.store.RecordType;
 import io.fmq.store.payload.StoreRecord;
 import java.io.IOException;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * Builds the broker's state from its journal: destinations, durable subscriptions, users and grants, and every
  * stored message not yet acknowledged, in its queues in the order it was accepted. Runs on the broker's thread,
  * before any client can connect.
+ *
+ * <p>One pass in journal order, in bounded memory: a queue's messages are restored into memory until the messages
+ * restored reach the paging threshold; from then on a queue's later messages form its paged tail ({@link Pager}),
+ * of which only their place in the journal, a count and the acknowledgements found after them are kept (the tail is
+ * read back from the journal once consumers come). Only the messages of the last records are decoded to rebuild the
+ * window of recent message ids. Acknowledgements may come before their message's record (compaction re-appends
+ * records), so that order is not relied on.
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -23,10 +33,84 @@ final class Recovery {
     private Recovery() {
     }
 
+    /** What the pass found for one queue key (the queue itself may be restored later in the journal, or not at all). */
+    private static final class Restored {
+        final TreeMap<Long, WireMessage> inMemory = new TreeMap<>();
+        MessageQueue.PagedTail tail;
+        long base;
+        final BitSet present = new BitSet();
+        final BitSet acked = new BitSet();
+    }
+
+    private static final class Pass {
+        final Broker b;
+        final long threshold;
+        final long recentFrom;
+        final Map<String, Restored> restored = new HashMap<>();
+        /** Acknowledgements met before their message: "key#sequence". */
+        final Set<String> early = new HashSet<>();
+        long held;
+
+        Pass(Broker b) {
+            this.b = b;
+            this.threshold = b.pager.threshold();
+            this.recentFrom = b.journal.lastSequence() - RecentMessageIds.DEFAULT_CAPACITY;
+        }
+
+        void add(long journalSequence, StoreRecord.MessageAdd a) {
+            long seq = a.sequence();
+            b.routing.nextSequence = Math.max(b.routing.nextSequence, seq + 1);
+            WireMessage m = null;
+            if (journalSequence > recentFrom) {
+                m = Records.message(a.message());
+                b.recentIds.remember(m, MemoryBudget.AVAILABLE);
+            }
+            for (String key : a.queueKeys()) {
+                if (!early.isEmpty() && early.remove(key + "#" + seq)) {
+                    continue;
+                }
+                Restored r = restored.computeIfAbsent(key, k -> new Restored());
+                if (r.tail == null ? held < threshold : seq < r.tail.fromMessage) {
+                    if (m == null) {
+                        m = Records.message(a.message());
+                    }
+                    if (r.inMemory.put(seq, m) == null) {
+                        held += m.approximateSize();
+                    }
+                } else if (seq - (r.tail == null ? seq : r.base) < Integer.MAX_VALUE) {
+                    if (r.tail == null) {
+                        if (m == null) {
+                            m = Records.message(a.message());
+                        }
+                        r.tail = new MessageQueue.PagedTail(journalSequence, seq, m.timestamp());
+                        r.base = seq;
+                    }
+                    r.present.set((int) (seq - r.base));
+                    r.tail.toJournal = Math.max(r.tail.toJournal, journalSequence);
+                }
+            }
+        }
+
+        void ack(StoreRecord.MessageAck a) {
+            Restored r = restored.get(a.queueKey());
+            if (r != null) {
+                WireMessage m = r.inMemory.remove(a.sequence());
+                if (m != null) {
+                    held -= m.approximateSize();
+                    return;
+                }
+                if (r.tail != null && a.sequence() >= r.base && a.sequence() - r.base < Integer.MAX_VALUE) {
+                    r.acked.set((int) (a.sequence() - r.base));
+                    return;
+                }
+            }
+            early.add(a.queueKey() + "#" + a.sequence());
+        }
+    }
+
     static void replay(Broker b) throws IOException {
         Destinations d = b.destinations;
-        Map<Long, Records.Add> adds = new TreeMap<>();
-        Set<String> acks = new HashSet<>();
+        Pass pass = new Pass(b);
         b.journal.replay(r -> {
             if (r.type() == RecordType.EPOCH) {
                 return; // the journal's own
@@ -58,18 +142,14 @@ final class Recovery {
                     sub.topic.subscriptions.remove(sub.key);
                 }
             } else if (rec instanceof StoreRecord.MessageAdd a) {
-                Records.Add add = Records.fromStore(a);
-                adds.put(add.sequence(), add);
-                b.recentIds.remember(add.message(), MemoryBudget.AVAILABLE);
+                pass.add(r.sequence(), a);
             } else if (rec instanceof StoreRecord.MessageAck a) {
-                acks.add(a.queueKey() + "#" + a.sequence());
+                pass.ack(a);
             } else if (rec instanceof StoreRecord.Transaction t) {
                 for (StoreRecord.MessageAdd a : t.adds()) {
-                    Records.Add add = Records.fromStore(a);
-                    adds.put(add.sequence(), add);
-                    b.recentIds.remember(add.message(), MemoryBudget.AVAILABLE);
+                    pass.add(r.sequence(), a);
                 }
-                t.acks().forEach(a -> acks.add(a.queueKey() + "#" + a.sequence()));
+                t.acks().forEach(pass::ack);
             } else if (rec instanceof StoreRecord.PrincipalPut u) {
                 b.security.putUser(u.name(), u.passwordHash());
             } else if (rec instanceof StoreRecord.PrincipalRemove u) {
@@ -89,26 +169,39 @@ final class Recovery {
             }
         });
         long restored = 0;
+        long paged = 0;
         long now = b.clock.millis();
-        for (Records.Add a : adds.values()) {
-            b.routing.nextSequence = Math.max(b.routing.nextSequence, a.sequence() + 1);
-            for (String key : a.keys()) {
-                if (acks.contains(key + "#" + a.sequence())) {
-                    continue;
-                }
-                MessageQueue q = d.queueByKey(key);
-                if (q == null) {
-                    continue; // its subscription was removed
-                }
-                QueueEntry entry = new QueueEntry(a.sequence(), a.message(), q);
+        for (Map.Entry<String, Restored> e : pass.restored.entrySet()) {
+            String key = e.getKey();
+            Restored r = e.getValue();
+            MessageQueue q = d.queueByKey(key);
+            if (q == null) {
+                continue; // its subscription was removed
+            }
+            for (Map.Entry<Long, WireMessage> m : r.inMemory.entrySet()) {
+                QueueEntry entry = new QueueEntry(m.getKey(), m.getValue(), q);
                 entry.recovered = true; // it may have been delivered before the restart or failover
                 q.add(entry);
-                b.stored.reserve(a.sequence(), java.util.List.of(key));
+                b.stored.reserve(m.getKey(), List.of(key));
                 restored++;
-                b.routing.scheduleDispatch(q, a.message().deliveryTime(), now);
+                b.routing.scheduleDispatch(q, m.getValue().deliveryTime(), now);
+            }
+            if (r.tail != null) {
+                r.acked.and(r.present);
+                long count = r.present.cardinality() - r.acked.cardinality();
+                if (count > 0) {
+                    r.tail.count = count;
+                    r.tail.acked = r.acked.isEmpty() ? null : r.acked;
+                    r.tail.ackedBase = r.base;
+                    q.tail = r.tail;
+                    q.enqueued += count;
+                    restored += count;
+                    paged += count;
+                }
             }
         }
-        LOG.info("Broker state restored: {} queues, {} topics, {} durable subscriptions, {} stored messages",
-                d.queues.size(), d.topics.size(), d.durableSubscriptions.size(), restored);
+        b.recoveredBelow = b.routing.nextSequence;
+        LOG.info("Broker state restored: {} queues, {} topics, {} durable subscriptions, {} stored messages ({} of them paged)",
+                d.queues.size(), d.topics.size(), d.durableSubscriptions.size(), restored, paged);
     }
 }

@@ -63,8 +63,21 @@ final class Routing {
 
     /** Puts a message into its queues and dispatches (its stored keys were reserved before its record was appended). */
     void deliverTo(List<MessageQueue> targets, long sequence, WireMessage m) {
+        deliverTo(targets, sequence, m, 0);
+    }
+
+    /**
+     * As {@link #deliverTo(List, long, WireMessage)}, for a message whose record {@code journalSequence} is durable: a
+     * durable queue over the paging threshold (or paging already) keeps it in the journal only ({@link Pager}).
+     */
+    void deliverTo(List<MessageQueue> targets, long sequence, WireMessage m, long journalSequence) {
         long now = broker.clock.millis();
         for (MessageQueue q : targets) {
+            if (journalSequence > 0 && m.persistent() && broker.pager.pages(q)) {
+                q.page(journalSequence, sequence, m);
+                broker.stored.unreserve(sequence, q.key);
+                continue;
+            }
             q.add(new QueueEntry(sequence, m, q));
             q.dispatch(now);
             scheduleDispatch(q, m.deliveryTime(), now);

@@ -16,6 +16,10 @@ import java.util.Set;
  */
 final class StoredMessages {
     private final Map<Long, Set<String>> stored = new HashMap<>();
+    /** How many stored entries were done with so far: compaction has nothing new to reclaim while this stands still. */
+    long forgotten;
+    /** {@link #forgotten} when the last compaction's snapshot was taken (-1: none yet). */
+    long forgottenAtSnapshot = -1;
 
     /** A message about to be stored for {@code keys}. */
     void reserve(long sequence, Iterable<String> keys) {
@@ -28,11 +32,23 @@ final class StoredMessages {
         }
     }
 
+    /** A reserved message is not held for {@code key} after all: it stays in the journal only (paged). */
+    void unreserve(long sequence, String key) {
+        Set<String> keys = stored.get(sequence);
+        if (keys != null) {
+            keys.remove(key);
+            if (keys.isEmpty()) {
+                stored.remove(sequence);
+            }
+        }
+    }
+
     /** A stored entry left its queue for good: the acknowledgement to write, or null when it was never stored. */
     StoreRecord.MessageAck forget(QueueEntry e) {
         if (!e.stored()) {
             return null;
         }
+        forgotten++;
         Set<String> keys = stored.get(e.sequence);
         if (keys != null) {
             keys.remove(e.queue.key);
@@ -53,8 +69,17 @@ final class StoredMessages {
      */
     static Live snapshot(Broker b) {
         Destinations d = b.destinations;
+        Map<String, long[]> tails = new HashMap<>();
+        d.queues.values().forEach(q -> addTail(tails, q));
+        d.durableSubscriptions.values().forEach(s -> addTail(tails, s.queue));
         return new Live(b.journal.lastSequence(), new HashSet<>(b.stored.stored.keySet()), new HashSet<>(d.durableSubscriptions.keySet()),
-                new HashSet<>(d.queues.keySet()), new HashSet<>(d.topics.keySet()), b.security.users()); // users: an immutable copy already
+                new HashSet<>(d.queues.keySet()), new HashSet<>(d.topics.keySet()), b.security.users(), tails); // users: an immutable copy already
+    }
+
+    private static void addTail(Map<String, long[]> tails, MessageQueue q) {
+        if (q.tail != null) {
+            tails.put(q.key, new long[] {q.tail.fromJournal, q.tail.fromMessage});
+        }
     }
 
     /**
@@ -69,11 +94,16 @@ final class StoredMessages {
         private final Set<String> queues;
         private final Set<String> topics;
         private final Map<String, String> users;
+        /** Paged tails: queue key → {first journal sequence, first message sequence} (see {@link MessageQueue.PagedTail}). */
+        private final Map<String, long[]> tails;
+        private final long pinFrom;
         /** Sequences of messages whose records stay in the journal after this compaction. */
         private final Set<Long> staying = new HashSet<>();
 
         Live(long journalSequence, Set<Long> messages, Set<String> subscriptions, Set<String> queues, Set<String> topics,
-             Map<String, String> users) {
+             Map<String, String> users, Map<String, long[]> tails) {
+            this.tails = tails;
+            this.pinFrom = tails.values().stream().mapToLong(t -> t[0]).min().orElse(Long.MAX_VALUE);
             this.journalSequence = journalSequence;
             this.messages = messages;
             this.subscriptions = subscriptions;
@@ -93,11 +123,11 @@ final class StoredMessages {
             }
             StoreRecord rec = Records.read(r);
             if (rec instanceof StoreRecord.MessageAdd a) {
-                return messages.contains(a.sequence());
+                return addLive(r.sequence(), a);
             } else if (rec instanceof StoreRecord.MessageAck a) {
                 return ackLive(a);
             } else if (rec instanceof StoreRecord.Transaction t) {
-                return t.adds().stream().anyMatch(a -> messages.contains(a.sequence())) || t.acks().stream().anyMatch(this::ackLive);
+                return t.adds().stream().anyMatch(a -> addLive(r.sequence(), a)) || t.acks().stream().anyMatch(this::ackLive);
             } else if (rec instanceof StoreRecord.SubscriptionAdd s) {
                 return subscriptions.contains(s.key());
             } else if (rec instanceof StoreRecord.DestinationAdd a) {
@@ -108,8 +138,34 @@ final class StoredMessages {
             return true; // removals, grants and groups are small and must outlive what they remove
         }
 
+        /** Held in memory, or part of a paged tail. */
+        private boolean addLive(long journalSequence, StoreRecord.MessageAdd a) {
+            if (messages.contains(a.sequence())) {
+                return true;
+            }
+            if (!tails.isEmpty() && journalSequence >= pinFrom) {
+                for (String key : a.queueKeys()) {
+                    long[] t = tails.get(key);
+                    if (t != null && journalSequence >= t[0] && a.sequence() >= t[1]) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Its message is held, or its record stays, or it is one of a paged tail's acknowledgements found at a restart. */
         private boolean ackLive(StoreRecord.MessageAck a) {
-            return messages.contains(a.sequence()) || staying.contains(a.sequence());
+            if (messages.contains(a.sequence()) || staying.contains(a.sequence())) {
+                return true;
+            }
+            long[] t = tails.isEmpty() ? null : tails.get(a.queueKey());
+            return t != null && a.sequence() >= t[1];
+        }
+
+        @Override
+        public long keepInPlaceFrom() {
+            return pinFrom;
         }
 
         @Override
@@ -128,7 +184,18 @@ final class StoredMessages {
 
     /** Reclaims journal space: judged by a snapshot taken on the broker's thread, run on the caller's. */
     static Journal.CompactionResult compact(Broker b) throws java.io.IOException {
-        Live live = b.call(() -> snapshot(b));
+        Live live = b.call(() -> {
+            b.stored.forgottenAtSnapshot = b.stored.forgotten;
+            return snapshot(b);
+        });
         return b.journal.compact(live);
+    }
+
+    /** As {@link #compact(Broker)} if any stored message was done with since the last one (else nothing to reclaim). */
+    static Journal.CompactionResult compactIfChanged(Broker b) throws java.io.IOException {
+        if (b.call(() -> b.stored.forgotten == b.stored.forgottenAtSnapshot)) {
+            return new Journal.CompactionResult(0, 0, 0);
+        }
+        return compact(b);
     }
 }

@@ -51,6 +51,9 @@ class BrokerTest {
         private long order;
         private boolean running;
         private boolean stopped;
+        /** The test's thread, which plays the owner; tasks handed over on other threads (the file journal's) wait here. */
+        private final Thread owner = Thread.currentThread();
+        private final java.util.concurrent.LinkedBlockingQueue<Runnable> foreign = new java.util.concurrent.LinkedBlockingQueue<>();
 
         ManualExecutor(ManualClock clock) {
             this.clock = clock;
@@ -61,8 +64,27 @@ class BrokerTest {
             if (stopped) {
                 throw new java.util.concurrent.RejectedExecutionException("stopped");
             }
+            if (Thread.currentThread() != owner) {
+                foreign.add(task); // run by the test's thread, in order, when it waits for something
+                return;
+            }
             tasks.add(task);
             runPending();
+        }
+
+        /** Runs the tasks other threads hand over until {@code f} is done (at most 10 s). */
+        void await(java.util.concurrent.CompletableFuture<?> f) throws Exception {
+            f.whenComplete((x, e) -> foreign.add(() -> { }));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!f.isDone()) {
+                Runnable r = foreign.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (r == null) {
+                    break;
+                }
+                tasks.add(r);
+                runPending();
+            }
+            f.get(0, TimeUnit.SECONDS);
         }
 
         private void runPending() {
@@ -71,7 +93,8 @@ class BrokerTest {
             }
             running = true;
             try {
-                while (!tasks.isEmpty() || !endOfBurst.isEmpty()) {
+                while (!tasks.isEmpty() || !endOfBurst.isEmpty() || !foreign.isEmpty()) {
+                    foreign.drainTo(tasks);
                     for (Runnable r; (r = tasks.poll()) != null; ) {
                         r.run();
                     }
@@ -108,6 +131,12 @@ class BrokerTest {
         @Override
         public boolean inOwner() {
             return true;
+        }
+
+        /** Reads run at once, on the test's thread; their results come back as tasks. */
+        @Override
+        public java.util.concurrent.Executor reader() {
+            return Runnable::run;
         }
 
         @Override
@@ -319,6 +348,112 @@ class BrokerTest {
         assertThat(reopened.destinationStats(Dest.queue("short")).depth()).as("consumed before the restart").isZero();
     }
 
+    /** Takes everything {@code c}'s consumer 1 can get, acknowledging and crediting as a client would, up to a bound. */
+    private void drain(BrokerConnection c, Received got, int expected) throws Exception {
+        for (int round = 0; round < expected + 10 && got.messages.size() < expected; round++) {
+            int before = got.messages.size();
+            if (before > 0) {
+                await(c.acknowledge(1, got.deliveryIds.get(before - 1), true, true));
+            }
+            c.credit(1, 100);
+            if (got.messages.size() == before && round > 2) {
+                break;
+            }
+        }
+        await(c.acknowledge(1, got.deliveryIds.get(got.deliveryIds.size() - 1), true, true));
+    }
+
+    private static List<String> ids(String prefix, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(prefix + i);
+        }
+        return ids;
+    }
+
+    @Test
+    void aBacklogBeyondThePagingThresholdWaitsInTheJournalAndIsDeliveredInOrder() throws Exception {
+        InMemoryJournal journal = new InMemoryJournal();
+        Broker broker = open(journal, 40 * 1024); // pages from 20 KB held
+        BrokerConnection producer = connect(broker, new Received());
+        for (int i = 0; i < 300; i++) {
+            await(producer.send(1, message("ID:" + i, Dest.queue("backlog"), true, 0, 0, 1024)));
+            assertThat(broker.memoryAvailable()).as("the producer is never held back").isDone();
+        }
+        assertThat(broker.memoryUsed()).isLessThan(21 * 1024 + 2048);
+        assertThat(broker.destinationStats(Dest.queue("backlog")).depth()).isEqualTo(300);
+        assertThat(broker.browse(Dest.queue("backlog"), 500)).extracting(WireMessage::messageId).containsExactlyElementsOf(ids("ID:", 300));
+
+        Received got = new Received();
+        BrokerConnection c = consume(broker, Dest.queue("backlog"), got);
+        // the consumer arrives while the producer goes on: new messages join the tail behind the paged ones
+        for (int i = 300; i < 350; i++) {
+            await(producer.send(1, message("ID:" + i, Dest.queue("backlog"), true, 0, 0, 1024)));
+        }
+        drain(c, got, 350);
+        assertThat(got.ids()).containsExactlyElementsOf(ids("ID:", 350));
+        assertThat(got.messages).noneMatch(WireMessage::redelivered);
+        assertThat(broker.destinationStats(Dest.queue("backlog")).depth()).isZero();
+        assertThat(broker.memoryUsed()).isZero();
+        broker.close();
+        assertThat(open(journal.reopen()).destinationStats(Dest.queue("backlog")).depth()).as("all acknowledged").isZero();
+    }
+
+    @Test
+    void aPagedBacklogSurvivesAReopenWithAcknowledgementsOfItsOwnAndAFileJournalCompaction(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Broker broker = open(io.fmq.store.FileJournal.open(dir, 64 * 1024), 40 * 1024);
+        BrokerConnection producer = connect(broker, new Received());
+        for (int i = 0; i < 400; i++) {
+            await(producer.send(1, message("ID:" + i, Dest.queue("backlog"), true, 0, 0, 1024)));
+            await(producer.send(1, message("ID:other-" + i, Dest.queue("other"), true, 0, 0, 100)));
+        }
+        Received first = new Received();
+        BrokerConnection c = consume(broker, Dest.queue("backlog"), first);
+        drain(c, first, 150); // some of the tail was read back and acknowledged
+        c.close();
+        assertThat(first.ids()).startsWith("ID:0", "ID:1", "ID:2");
+        int consumed = first.messages.size();
+        Received others = new Received();
+        BrokerConnection o = consume(broker, Dest.queue("other"), others);
+        drain(o, others, 400);
+        o.close();
+        assertThat(others.ids()).containsExactlyElementsOf(ids("ID:other-", 400));
+        assertThat(broker.compact().segmentsDeleted()).isPositive();
+        broker.close();
+
+        // reopened with less memory: most of what waits is paged again at once, with acknowledgements after it
+        Broker reopened = open(io.fmq.store.FileJournal.open(dir, 64 * 1024), 16 * 1024);
+        assertThat(reopened.destinationStats(Dest.queue("backlog")).depth()).isEqualTo(400 - consumed);
+        assertThat(reopened.destinationStats(Dest.queue("other")).depth()).isZero();
+        assertThat(reopened.memoryUsed()).isLessThan(9 * 1024 + 2048);
+        reopened.compact();
+        Received second = new Received();
+        BrokerConnection c2 = consume(reopened, Dest.queue("backlog"), second);
+        drain(c2, second, 400 - consumed);
+        assertThat(second.ids()).containsExactlyElementsOf(ids("ID:", 400).subList(consumed, 400));
+        assertThat(reopened.destinationStats(Dest.queue("backlog")).depth()).isZero();
+    }
+
+    @Test
+    void purgingAPagedQueueAcknowledgesWhatWaitsInTheJournal() throws Exception {
+        InMemoryJournal journal = new InMemoryJournal();
+        Broker broker = open(journal, 20 * 1024);
+        BrokerConnection producer = connect(broker, new Received());
+        for (int i = 0; i < 100; i++) {
+            await(producer.send(1, message("ID:" + i, Dest.queue("p"), true, 0, 0, 1024)));
+        }
+        assertThat(broker.purge(Dest.queue("p"))).isEqualTo(100);
+        assertThat(broker.destinationStats(Dest.queue("p")).depth()).isZero();
+        await(producer.send(1, message("ID:after", Dest.queue("p"), true, 0)));
+        broker.close();
+
+        Broker reopened = open(journal.reopen(), 20 * 1024);
+        Received got = new Received();
+        consume(reopened, Dest.queue("p"), got);
+        assertThat(got.ids()).containsExactly("ID:after");
+    }
+
     @Test
     void aCompactionSnapshotCountsEverythingAppendedAfterItAsLive() throws Exception {
         InMemoryJournal journal = new InMemoryJournal();
@@ -335,8 +470,12 @@ class BrokerTest {
         return new Frame.ConsumerOpen(1, 1, consumerId, d, null, false, null, false, false, 100, false);
     }
 
-    private static void await(java.util.concurrent.CompletableFuture<?> f) throws Exception {
-        f.get(10, TimeUnit.SECONDS);
+    private void await(java.util.concurrent.CompletableFuture<?> f) throws Exception {
+        if (executor == null) {
+            f.get(10, TimeUnit.SECONDS); // no broker yet
+        } else {
+            executor.await(f);
+        }
     }
 
     @Test
