@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -38,6 +40,8 @@ public final class Bench {
         int rounds = 3;
         int resyncMb = 100;
         boolean keep = false;
+        int backlogMb = 2048;
+        int backlogRounds = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dist": dist = Path.of(args[++i]); break;
@@ -47,10 +51,12 @@ public final class Bench {
                 case "--rounds": rounds = Integer.parseInt(args[++i]); break;
                 case "--resync-mb": resyncMb = Integer.parseInt(args[++i]); break;
                 case "--keep": keep = true; break;
+                case "--backlog-mb": backlogMb = Integer.parseInt(args[++i]); break;
+                case "--backlog-rounds": backlogRounds = Integer.parseInt(args[++i]); break;
                 default:
                     if (args[i].startsWith("-")) {
                         System.err.println("usage: bench.sh [WORKLOAD...|messaging|ha|shared] [--messages N] [--size BYTES] [--only fmq|artemis]"
-                                + " [--rounds N] [--resync-mb MB] [--keep]");
+                                + " [--rounds N] [--resync-mb MB] [--backlog-mb MB] [--backlog-rounds N] [--keep]");
                         System.exit(2);
                     }
                     selected.add(args[i]);
@@ -74,12 +80,12 @@ public final class Bench {
             }
         }
         for (String name : selected) {
-            boolean known = name.equals("messaging") || name.equals(FIXED_LOAD) || name.equals("ha") || name.equals("shared") || HaBench.ALL.contains(name)
+            boolean known = name.equals("messaging") || name.equals(Backlog.NAME) || name.equals(FIXED_LOAD) || name.equals("ha") || name.equals("shared") || HaBench.ALL.contains(name)
                     || HaBench.SHARED.contains(name)
                     || Workload.all().stream().anyMatch(w -> w.name().equals(name));
             if (!known) {
                 System.err.println("no such workload: " + name + "; known: messaging (" + Workload.all().stream().map(Workload::name).toList()
-                        + "), ha (" + HaBench.ALL + "), shared (" + HaBench.SHARED + ")");
+                        + "), ha (" + HaBench.ALL + "), shared (" + HaBench.SHARED + "), " + Backlog.NAME);
                 System.exit(2);
             }
         }
@@ -93,6 +99,9 @@ public final class Bench {
             }
             if (!workloads.isEmpty() || fixedLoad) {
                 runMessaging(dist, work, workloads, fixedLoad, messages, size, only, rounds, tally, limits);
+            }
+            if (selected.isEmpty() || selected.contains(Backlog.NAME)) {
+                Backlog.run(dist, work, backlogMb, backlogRounds, only, keep, tally);
             }
         } finally {
             if (keep) {
@@ -225,6 +234,8 @@ public final class Bench {
     static final class Server implements AutoCloseable {
         final Process process;
         final int port;
+        /** Artemis: the journal buffer timeout its start measured (given to a restart, which then skips the measuring). */
+        String artemisTimeout;
 
         private Server(Process process, int port) {
             this.process = process;
@@ -233,31 +244,87 @@ public final class Bench {
 
         /** The FMQ distribution's server on a copy of the standalone profile with free ports. */
         static Server fmq(Path dist, Path dir) throws Exception {
+            return fmq(dist, dir, null);
+        }
+
+        /**
+         * As {@link #fmq(Path, Path)} with the given JVM options (FMQ_JAVA_OPTS); a profile already in {@code dir} (a
+         * restart) is started as it is.
+         */
+        static Server fmq(Path dist, Path dir, String jvmOptions) throws Exception {
             Path profile = dir.resolve("profiles/Bench");
-            Files.createDirectories(profile.resolve("conf"));
-            for (String f : new String[] {"Config.cfg", "logback.xml", "jmx-users.properties"}) {
-                Files.copy(dist.resolve("profiles/FioranoMQ/conf").resolve(f), profile.resolve("conf").resolve(f));
-            }
-            int port = freePort();
-            int rmi = freePort();
             Path cfg = profile.resolve("conf/Config.cfg");
-            String text = Files.readString(cfg).replace("#ServerPort=1856", "ServerPort=" + port).replace("#RMIServerPort=1858", "RMIServerPort=" + rmi);
-            Files.writeString(cfg, text);
-            Process p = new ProcessBuilder(dist.resolve("bin/fmq.sh").toAbsolutePath().toString(), "-profile",
-                    profile.toAbsolutePath().toString(), "-nobackground").redirectErrorStream(true).start();
+            if (!Files.exists(cfg)) {
+                Files.createDirectories(profile.resolve("conf"));
+                for (String f : new String[] {"Config.cfg", "logback.xml", "jmx-users.properties"}) {
+                    Files.copy(dist.resolve("profiles/FioranoMQ/conf").resolve(f), profile.resolve("conf").resolve(f));
+                }
+                int port = freePort();
+                int rmi = freePort();
+                String text = Files.readString(cfg).replace("#ServerPort=1856", "ServerPort=" + port).replace("#RMIServerPort=1858", "RMIServerPort=" + rmi);
+                Files.writeString(cfg, text);
+            }
+            Matcher m = Pattern.compile("(?m)^ServerPort=(\\d+)").matcher(Files.readString(cfg));
+            if (!m.find()) {
+                throw new IllegalStateException("no ServerPort in " + cfg);
+            }
+            int port = Integer.parseInt(m.group(1));
+            ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/fmq.sh").toAbsolutePath().toString(), "-profile",
+                    profile.toAbsolutePath().toString(), "-nobackground").redirectErrorStream(true);
+            if (jvmOptions != null) {
+                pb.environment().put("FMQ_JAVA_OPTS", jvmOptions);
+            }
+            Process p = pb.start();
             awaitLine(p, "successfully deployed");
             return new Server(p, port);
         }
 
         /** An Artemis server (see {@link ArtemisServerMain}) with this JVM's class path. */
         static Server artemis(Path dir) throws Exception {
-            int port = freePort();
+            return artemis(dir, null, null);
+        }
+
+        /**
+         * As {@link #artemis(Path)} with a JVM option (a heap size) and, for a restart, the journal buffer timeout the
+         * first start measured. A restart of the same folder keeps its port (recorded in the folder).
+         */
+        static Server artemis(Path dir, String jvmOption, String journalBufferTimeout) throws Exception {
+            Path portFile = dir.resolve("bench.port");
+            int port;
+            if (Files.exists(portFile)) {
+                port = Integer.parseInt(Files.readString(portFile).trim());
+            } else {
+                port = freePort();
+                Files.createDirectories(dir);
+                Files.writeString(portFile, Integer.toString(port));
+            }
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ArtemisServerMain.class.getName(),
-                    dir.toString(), Integer.toString(port)).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(java));
+            if (jvmOption != null) {
+                command.add(jvmOption);
+            }
+            if (journalBufferTimeout != null) {
+                command.add("-Dbench.journalBufferTimeout=" + journalBufferTimeout);
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ArtemisServerMain.class.getName(), dir.toString(),
+                    Integer.toString(port)));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String ready = awaitLine(p, "ready");
             System.err.println("artemis " + ready);
-            return new Server(p, port);
+            Server s = new Server(p, port);
+            Matcher m = Pattern.compile("journal-buffer-timeout=(\\d+)ns").matcher(ready);
+            s.artemisTimeout = m.find() ? m.group(1) : null;
+            return s;
+        }
+
+        /** The server process's peak resident memory so far (VmHWM), in MB. */
+        double peakResidentMegabytes() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+            throw new IOException("no VmHWM for process " + process.pid());
         }
 
         private static String awaitLine(Process p, String marker) throws Exception {

@@ -170,6 +170,16 @@ public final class FileJournal implements Journal {
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             boolean isLast = i == files.size() - 1;
+            if (!isLast) { // sealed: checked through a small buffer (a torn write can only be in the last segment)
+                long[] checked = checkSealed(file, last);
+                if (checked != null) {
+                    records += checked[0];
+                    last = checked[1];
+                    epoch = Math.max(epoch, checked[2]);
+                    segments.add(new Segment(file, checked[3], Files.size(file)));
+                    continue;
+                } // not valid as a whole: read below, which says what is wrong
+            }
             byte[] data = Files.readAllBytes(file);
             long[] header = RecordCodec.readSegmentHeader(ByteBuffer.wrap(data));
             if (header == null) {
@@ -225,6 +235,90 @@ public final class FileJournal implements Journal {
             channel.position(tail.size);
         }
         return new RecoveryReport(segments.size(), records, last, meta.epoch(), repairs);
+    }
+
+    /**
+     * Checks a sealed segment record by record (header, CRC, consecutive sequences after {@code after}) through a 1 MiB
+     * buffer, without keeping the records: {records, last sequence, highest epoch record (0: none), first sequence}, or
+     * null when anything in it is not valid (the caller then reads it whole, to say where).
+     */
+    private static long[] checkSealed(Path file, long after) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer b = ByteBuffer.allocate(1024 * 1024);
+            if (!readFully(ch, b, 0, RecordCodec.SEGMENT_HEADER_SIZE)) {
+                return null;
+            }
+            long[] header = RecordCodec.readSegmentHeader(b);
+            if (header == null || header[1] <= after) {
+                return null;
+            }
+            long expected = header[1];
+            long records = 0;
+            long epoch = 0;
+            long pos = RecordCodec.SEGMENT_HEADER_SIZE;
+            b.clear().flip();
+            long bufferStart = pos;
+            while (pos < size) {
+                int at = (int) (pos - bufferStart);
+                if (b.limit() - at < RecordCodec.RECORD_HEADER_SIZE) {
+                    if (!refill(ch, b, pos, RecordCodec.RECORD_HEADER_SIZE)) {
+                        return null;
+                    }
+                    bufferStart = pos;
+                    at = 0;
+                }
+                int length = b.getInt(at);
+                if (length < 0 || length > RecordCodec.MAX_PAYLOAD) {
+                    return null;
+                }
+                int total = RecordCodec.RECORD_HEADER_SIZE + length;
+                if (b.limit() - at < total) {
+                    if (total > b.capacity()) {
+                        b = ByteBuffer.allocate(total);
+                    }
+                    if (!refill(ch, b, pos, total)) {
+                        return null;
+                    }
+                    bufferStart = pos;
+                    at = 0;
+                }
+                byte type = b.get(at + 4);
+                long sequence = b.getLong(at + 5);
+                int crc = b.getInt(at + 13);
+                if (sequence != expected || RecordType.ofCode(type) == null
+                        || RecordCodec.crc(length, type, sequence, b.array(), at + RecordCodec.RECORD_HEADER_SIZE) != crc) {
+                    return null;
+                }
+                if (type == RecordType.EPOCH.code() && length == 8) {
+                    epoch = Math.max(epoch, b.getLong(at + RecordCodec.RECORD_HEADER_SIZE));
+                }
+                records++;
+                expected++;
+                pos += total;
+            }
+            return new long[] {records, expected - 1, epoch, header[1]};
+        }
+    }
+
+    /** Fills {@code b} from {@code position} of the file (at least {@code need} bytes); false at the file's end first. */
+    private static boolean refill(FileChannel ch, ByteBuffer b, long position, int need) throws IOException {
+        b.clear();
+        long p = position;
+        while (b.position() < need) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+                b.flip();
+                return false;
+            }
+            p += n;
+        }
+        b.flip();
+        return true;
+    }
+
+    private static boolean readFully(FileChannel ch, ByteBuffer b, long position, int need) throws IOException {
+        return refill(ch, b, position, need);
     }
 
     /** A segment file of a shared store: its name, header epoch and first sequence. */
@@ -615,33 +709,31 @@ public final class FileJournal implements Journal {
 
     // ------------------------------------------------------------------------------------- reading
 
+    /** Reads the segments through a buffer of its own ({@link SegmentReader}): memory stays small for any journal. */
     @Override
     public void replay(Consumer<Record> visitor) throws IOException {
-        for (Segment s : segments) {
-            readSegment(s, visitor);
+        try (SegmentReader reader = new SegmentReader(1)) {
+            for (Record r; (r = reader.next(Long.MAX_VALUE)) != null; ) {
+                visitor.accept(r);
+            }
         }
     }
 
-    private void readSegment(Segment s, Consumer<Record> visitor) throws IOException {
-        long limit = s.size;
-        byte[] data;
-        try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
-            data = new byte[(int) limit];
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // read up to the durable size only
+    @Override
+    public void replayViews(RecordView visitor) throws IOException {
+        try (SegmentReader reader = new SegmentReader(1)) {
+            while (reader.nextView(visitor)) {
+                // each record shown in place
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            return; // deleted by a compaction meanwhile: its live records were copied first
         }
-        int pos = RecordCodec.SEGMENT_HEADER_SIZE;
-        while (pos < data.length) {
-            Record r = RecordCodec.readRecord(data, pos, data.length);
-            if (r == null) {
-                throw new CorruptJournalException(s.path, pos, "invalid record in the durable part of the segment");
+    }
+
+    /** The records of one segment up to its durable size now (none if a compaction deleted it meanwhile). */
+    private void readSegment(Segment s, Consumer<Record> visitor) throws IOException {
+        try (SegmentReader reader = new SegmentReader(s)) {
+            for (Record r; (r = reader.next(Long.MAX_VALUE)) != null; ) {
+                visitor.accept(r);
             }
-            visitor.accept(r);
-            pos += RecordCodec.encodedSize(r.payload());
         }
     }
 
@@ -762,6 +854,9 @@ public final class FileJournal implements Journal {
      */
     private final class SegmentReader implements JournalReader {
         private long next;
+        /** Reads only this segment, up to its size when the reader was made (null: every segment, as they grow). */
+        private final Segment only;
+        private final long onlyLimit;
         private Segment segment;
         private FileChannel channel;
         private long filePosition;
@@ -769,6 +864,14 @@ public final class FileJournal implements Journal {
 
         SegmentReader(long fromSequence) {
             this.next = Math.max(1, fromSequence);
+            this.only = null;
+            this.onlyLimit = 0;
+        }
+
+        SegmentReader(Segment s) {
+            this.next = s.firstSequence;
+            this.only = s;
+            this.onlyLimit = s.size;
         }
 
         @Override
@@ -789,7 +892,7 @@ public final class FileJournal implements Journal {
                     next = r.sequence() + 1;
                     return r;
                 }
-                Segment following = following(segment);
+                Segment following = only != null ? null : following(segment);
                 if (following == null) {
                     return null; // nothing more durable yet
                 }
@@ -803,7 +906,13 @@ public final class FileJournal implements Journal {
         /** Opens the segment holding {@code next} (or the first after it); false when there is none. */
         private boolean open() throws IOException {
             Segment found = null;
-            for (Segment s : segments) {
+            if (only != null) {
+                if (segment == null && filePosition > 0) {
+                    return false; // read already
+                }
+                found = only;
+            }
+            for (Segment s : only != null ? List.<Segment>of() : segments) {
                 if (s.firstSequence <= next || found == null && s.firstSequence > next) {
                     found = s;
                 }
@@ -844,9 +953,67 @@ public final class FileJournal implements Journal {
             return null;
         }
 
+        /** Shows the next record in place (no bound); false when there is none. */
+        boolean nextView(RecordView visitor) throws IOException {
+            while (true) {
+                if (segment == null && !open()) {
+                    return false;
+                }
+                int at = checkedNext();
+                if (at >= 0) {
+                    int length = buffer.getInt(at);
+                    RecordType type = RecordType.ofCode(buffer.get(at + 4));
+                    long sequence = buffer.getLong(at + 5);
+                    int total = RecordCodec.RECORD_HEADER_SIZE + length;
+                    buffer.position(at + total);
+                    if (sequence < next) {
+                        continue;
+                    }
+                    next = sequence + 1;
+                    visitor.accept(sequence, type, buffer.duplicate().position(at + RecordCodec.RECORD_HEADER_SIZE).limit(at + total)
+                            .slice());
+                    return true;
+                }
+                Segment following = only != null ? null : following(segment);
+                if (following == null) {
+                    return false;
+                }
+                closeChannel();
+                segment = null;
+                next = Math.max(next, following.firstSequence);
+            }
+        }
+
+        /**
+         * Makes the record at the reader's position readable in the buffer and checks it (its CRC); its offset in the
+         * buffer (the position is not moved), or -1 at the end of the segment's durable part.
+         */
+        private int checkedNext() throws IOException {
+            long durable = only != null ? onlyLimit : segment.size;
+            if (!fill(RecordCodec.RECORD_HEADER_SIZE, durable)) {
+                return -1;
+            }
+            int length = buffer.getInt(buffer.position());
+            if (length < 0 || length > RecordCodec.MAX_PAYLOAD) {
+                throw new CorruptJournalException(segment.path, filePosition - buffer.remaining(), "invalid record length");
+            }
+            int total = RecordCodec.RECORD_HEADER_SIZE + length;
+            if (!fill(total, durable)) {
+                return -1;
+            }
+            int at = buffer.position();
+            byte code = buffer.get(at + 4);
+            long sequence = buffer.getLong(at + 5);
+            if (RecordType.ofCode(code) == null || sequence <= 0
+                    || RecordCodec.crc(length, code, sequence, buffer.array(), at + RecordCodec.RECORD_HEADER_SIZE) != buffer.getInt(at + 13)) {
+                throw new CorruptJournalException(segment.path, filePosition - buffer.remaining(), "invalid record in the durable part of the segment");
+            }
+            return at;
+        }
+
         /** The record at the reader's position within its segment's durable part, or null at its end. */
         private Record readOne() throws IOException {
-            long durable = segment.size;
+            long durable = only != null ? onlyLimit : segment.size;
             if (!fill(RecordCodec.RECORD_HEADER_SIZE, durable)) {
                 return null;
             }

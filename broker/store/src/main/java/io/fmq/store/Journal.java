@@ -43,6 +43,20 @@ public interface Journal extends AutoCloseable {
     /** Calls the visitor with every record in the journal, in sequence order. */
     void replay(Consumer<Record> visitor) throws IOException;
 
+    /**
+     * As {@link #replay}, showing each record in place: its payload is a view valid only during the call (copy what
+     * is kept; never write to it). Saves a copy of every record for a reader that keeps little of them (a large backlog).
+     */
+    default void replayViews(RecordView visitor) throws IOException {
+        replay(r -> visitor.accept(r.sequence(), r.type(), java.nio.ByteBuffer.wrap(r.payload())));
+    }
+
+    /** One record seen in place; see {@link #replayViews}. */
+    @FunctionalInterface
+    interface RecordView {
+        void accept(long sequence, RecordType type, java.nio.ByteBuffer payload);
+    }
+
     /** The sequence number of the last durable record, 0 for an empty journal. */
     long lastSequence();
 

@@ -1,7 +1,9 @@
 package io.fmq.server.broker;
 
 import io.fmq.protocol.WireMessage;
+import io.fmq.store.Record;
 import io.fmq.store.RecordType;
+import io.fmq.store.payload.PayloadCodec;
 import io.fmq.store.payload.StoreRecord;
 import java.io.IOException;
 import java.util.BitSet;
@@ -57,12 +59,12 @@ final class Recovery {
             this.recentFrom = b.journal.lastSequence() - RecentMessageIds.DEFAULT_CAPACITY;
         }
 
-        void add(long journalSequence, StoreRecord.MessageAdd a) {
+        void add(long journalSequence, PayloadCodec.AddView a) {
             long seq = a.sequence();
             b.routing.nextSequence = Math.max(b.routing.nextSequence, seq + 1);
             WireMessage m = null;
             if (journalSequence > recentFrom) {
-                m = Records.message(a.message());
+                m = Records.message(a.copyMessage());
                 b.recentIds.remember(m, MemoryBudget.AVAILABLE);
             }
             for (String key : a.queueKeys()) {
@@ -72,7 +74,7 @@ final class Recovery {
                 Restored r = restored.computeIfAbsent(key, k -> new Restored());
                 if (r.tail == null ? held < threshold : seq < r.tail.fromMessage) {
                     if (m == null) {
-                        m = Records.message(a.message());
+                        m = Records.message(a.copyMessage());
                     }
                     if (r.inMemory.put(seq, m) == null) {
                         held += m.approximateSize();
@@ -80,7 +82,7 @@ final class Recovery {
                 } else if (seq - (r.tail == null ? seq : r.base) < Integer.MAX_VALUE) {
                     if (r.tail == null) {
                         if (m == null) {
-                            m = Records.message(a.message());
+                            m = Records.message(a.copyMessage());
                         }
                         r.tail = new MessageQueue.PagedTail(journalSequence, seq, m.timestamp());
                         r.base = seq;
@@ -111,10 +113,17 @@ final class Recovery {
     static void replay(Broker b) throws IOException {
         Destinations d = b.destinations;
         Pass pass = new Pass(b);
-        b.journal.replay(r -> {
-            if (r.type() == RecordType.EPOCH) {
+        b.journal.replayViews((sequence, type, payload) -> {
+            if (type == RecordType.EPOCH) {
                 return; // the journal's own
             }
+            if (type == RecordType.MESSAGE_ADD && PayloadCodec.formatOf(payload) == PayloadCodec.FORMAT_VERSION) {
+                pass.add(sequence, PayloadCodec.readAddView(sequence, payload)); // the message's bytes are copied if kept
+                return;
+            }
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            Record r = new Record(sequence, type, bytes);
             StoreRecord rec = Records.read(r);
             if (rec instanceof StoreRecord.DestinationAdd a) {
                 if (a.queue()) {
@@ -142,12 +151,12 @@ final class Recovery {
                     sub.topic.subscriptions.remove(sub.key);
                 }
             } else if (rec instanceof StoreRecord.MessageAdd a) {
-                pass.add(r.sequence(), a);
+                pass.add(r.sequence(), PayloadCodec.AddView.of(a));
             } else if (rec instanceof StoreRecord.MessageAck a) {
                 pass.ack(a);
             } else if (rec instanceof StoreRecord.Transaction t) {
                 for (StoreRecord.MessageAdd a : t.adds()) {
-                    pass.add(r.sequence(), a);
+                    pass.add(r.sequence(), PayloadCodec.AddView.of(a));
                 }
                 t.acks().forEach(pass::ack);
             } else if (rec instanceof StoreRecord.PrincipalPut u) {

@@ -68,6 +68,60 @@ public final class PayloadCodec {
         return p[0] & 0x7f;
     }
 
+    /** {@link #formatOf(Record)} of a payload seen in place (from its position). */
+    public static int formatOf(ByteBuffer payload) {
+        if (!payload.hasRemaining() || (payload.get(payload.position()) & 0x80) == 0) {
+            return LEGACY_FORMAT;
+        }
+        return payload.get(payload.position()) & 0x7f;
+    }
+
+    /**
+     * A {@code MESSAGE_ADD} payload of the current format read in place: its message sequence and queue keys, and its
+     * message bytes as a view of {@code payload} (valid as long as the payload is). For a replay that copies a
+     * message's bytes only when it keeps the message.
+     */
+    public record AddView(long sequence, List<String> queueKeys, ByteBuffer message) {
+        /** A copy of the message's bytes. */
+        public byte[] copyMessage() {
+            byte[] m = new byte[message.remaining()];
+            message.duplicate().get(m);
+            return m;
+        }
+
+        public static AddView of(StoreRecord.MessageAdd a) {
+            return new AddView(a.sequence(), a.queueKeys(), ByteBuffer.wrap(a.message()));
+        }
+    }
+
+    /** Reads a {@code MESSAGE_ADD} payload of {@link #FORMAT_VERSION} in place; see {@link AddView}. */
+    public static AddView readAddView(long recordSequence, ByteBuffer payload) {
+        ByteBuffer b = payload.duplicate();
+        try {
+            if (formatOf(b) != FORMAT_VERSION) {
+                throw new PayloadFormatException("record " + recordSequence + " (MESSAGE_ADD) is not in payload format " + FORMAT_VERSION);
+            }
+            b.get();
+            long sequence = b.getLong();
+            int k = count(b);
+            List<String> keys = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                keys.add(readString(b));
+            }
+            int length = count(b);
+            if (length != b.remaining()) {
+                throw new IllegalArgumentException("the message's length " + length + " is not the " + b.remaining() + " bytes left");
+            }
+            return new AddView(sequence, keys, b.slice());
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            if (e instanceof PayloadFormatException p) {
+                throw p;
+            }
+            throw new PayloadFormatException("record " + recordSequence + " (MESSAGE_ADD) does not hold a valid payload: "
+                    + (e.getMessage() == null ? "it ends too early" : e.getMessage()));
+        }
+    }
+
     /** The payload of a record of {@code r.type()} holding {@code r}. */
     public static byte[] encode(StoreRecord r) {
         Writer w = new Writer(r instanceof StoreRecord.MessageAdd a ? 32 + a.message().length : 64);
@@ -273,9 +327,14 @@ public final class PayloadCodec {
         if (length < 0 || length > b.remaining()) {
             throw new IllegalArgumentException("string length " + length + " does not fit the " + b.remaining() + " bytes left");
         }
-        String s = new String(b.array(), b.arrayOffset() + b.position(), length, StandardCharsets.UTF_8);
-        b.position(b.position() + length);
-        return s;
+        if (b.hasArray()) {
+            String s = new String(b.array(), b.arrayOffset() + b.position(), length, StandardCharsets.UTF_8);
+            b.position(b.position() + length);
+            return s;
+        }
+        byte[] bytes = new byte[length];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** A growing big-endian buffer. */
