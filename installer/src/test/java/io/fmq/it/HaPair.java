@@ -133,6 +133,11 @@ final class HaPair {
     }
 
     String attribute(String profile, String name) {
+        return attribute(profile, name, HA);
+    }
+
+    /** An attribute of one of the server's MBeans, or "DOWN" when it does not answer. */
+    String attribute(String profile, String name, ObjectName bean) {
         JMXServiceURL url;
         try {
             url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://localhost:" + rmi(profile) + "/fmq");
@@ -142,7 +147,7 @@ final class HaPair {
         Map<String, Object> env = Map.of(JMXConnector.CREDENTIALS, new String[] {"admin", "passwd"});
         try (JMXConnector c = JMXConnectorFactory.connect(url, env)) {
             MBeanServerConnection s = c.getMBeanServerConnection();
-            return String.valueOf(s.getAttribute(HA, name));
+            return String.valueOf(s.getAttribute(bean, name));
         } catch (Exception e) {
             return "DOWN";
         }

@@ -163,4 +163,45 @@ class MessagingSettingsIT {
             assertThat(failure.get()).isNull();
         }
     }
+
+    @Test
+    void persistentMessagesBeyondTheMemoryLimitArePagedToTheStoreWithoutHoldingTheProducerBackAndArriveInOrder() throws Exception {
+        createQueue("paged");
+        int total = 3000; // 30 MB of persistent bodies against a 1 MB limit, no consumer
+        try (Connection producing = connect(); Connection consuming = connect()) {
+            Session ps = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = ps.createProducer(ps.createQueue("paged"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            AtomicInteger confirmed = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CompletionListener counter = new CompletionListener() {
+                public void onCompletion(Message message) {
+                    confirmed.incrementAndGet();
+                }
+
+                public void onException(Message message, Exception exception) {
+                    failure.set(exception);
+                }
+            };
+            for (int i = 0; i < total; i++) {
+                var m = ps.createBytesMessage();
+                m.writeBytes(new byte[BODY_BYTES]);
+                m.setIntProperty("n", i);
+                producer.send(m, counter);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> confirmed.get() == total || failure.get() != null);
+            assertThat(failure.get()).isNull();
+            assertThat(brokerAttribute("MemoryUsedBytes")).as("the backlog waits in the store").isLessThan(MEMORY_LIMIT_MB * 1024L * 1024L);
+
+            consuming.start();
+            Session cs = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = cs.createConsumer(cs.createQueue("paged"));
+            for (int i = 0; i < total; i++) {
+                Message m = consumer.receive(30_000);
+                assertThat(m).as("message " + i).isNotNull();
+                assertThat(m.getIntProperty("n")).isEqualTo(i);
+            }
+            assertThat(brokerAttribute("MemoryUsedBytes")).isLessThan(MEMORY_LIMIT_MB * 1024L * 1024L);
+        }
+    }
 }

@@ -134,6 +134,48 @@ class ReplicatedPairIT {
     }
 
     @Test
+    void aPagedBacklogIsInThePassivesStoreAndArrivesInOrderFromTheNewActiveAfterAKill() throws Exception {
+        HaPair pair = new HaPair(fmq, Map.of(ConfigKey.MEMORY_LIMIT_MB, "1")); // pages from 0.5 MB held
+        String active = pair.startPair();
+        String passive = HaPair.other(active);
+        int total = 2_000; // 20 MB of persistent bodies, no consumer
+        try (Connection c = connect(pair, active)) {
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer p = s.createProducer(s.createQueue("paged"));
+            for (int i = 0; i < total; i++) {
+                var m = s.createBytesMessage();
+                m.writeBytes(new byte[10 * 1024]);
+                m.setIntProperty("n", i);
+                p.send(m);
+                if (i % 100 == 99) {
+                    s.commit();
+                }
+            }
+            s.commit();
+        }
+        assertThat(Long.parseLong(pair.attribute(active, "MemoryUsedBytes", io.fmq.management.ObjectNames.BROKER)))
+                .as("the backlog waits in the store").isLessThan(1024 * 1024);
+        pair.awaitIdenticalStores();
+
+        pair.kill9(active);
+        pair.awaitState(passive, "STANDALONE");
+        try (Connection c = connect(pair, passive)) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("paged"));
+            for (int i = 0; i < total; i++) {
+                Message m = consumer.receive(30_000);
+                assertThat(m).as("message " + i).isNotNull();
+                assertThat(m.getIntProperty("n")).as("in order").isEqualTo(i);
+                if (i % 100 == 99) {
+                    s.commit();
+                }
+            }
+            s.commit();
+        }
+    }
+
+    @Test
     void settingsThatDifferBetweenThePeersStopTheServerWithEachDifference() throws Exception {
         HaPair pair = new HaPair(fmq);
         fmq.configure(HaPair.SECONDARY, Map.of(ConfigKey.PING_INTERVAL, "2000", ConfigKey.ACTIVE_LOCK_REACQUISITION_INTERVAL, "2000",

@@ -185,6 +185,23 @@ abstract class JournalContractTest {
     }
 
     @Test
+    void replayingInPlaceShowsTheSameRecordsAsReplaying() throws Exception {
+        journal = create();
+        for (int i = 1; i <= 2000; i++) {
+            journal.append(i % 3 == 0 ? RecordType.MESSAGE_ACK : RecordType.MESSAGE_ADD, bytes("r" + i + "x".repeat(i % 11 == 0 ? 3000 : 50))).get();
+        }
+        restart();
+        List<Record> copies = all(journal);
+        List<Record> views = new ArrayList<>();
+        journal.replayViews((sequence, type, payload) -> {
+            byte[] b = new byte[payload.remaining()];
+            payload.get(b);
+            views.add(new Record(sequence, type, b));
+        });
+        assertThat(views).hasSize(2000).isEqualTo(copies);
+    }
+
+    @Test
     void compactionKeepsADeadRecordsReferenceWhileTheRecordStays() throws Exception {
         journal = create();
         List<Long> adds = new ArrayList<>();

@@ -600,6 +600,12 @@ public final class BrokerConnection {
         }, broker.executor());
     }
 
+    /** Whether a transacted session's transaction holds sends (broker's thread). */
+    public boolean hasPendingSends(int sessionId) {
+        Session s = sessions.get(sessionId);
+        return s != null && !s.pendingSends.isEmpty();
+    }
+
     /** Rolls back a transacted session: its sends are dropped and what it received is redelivered (watermark as {@link #recover}). */
     public long rollback(int sessionId, int[] consumerIds, long[] lastConsumed) throws BrokerException {
         Session s = session(sessionId);

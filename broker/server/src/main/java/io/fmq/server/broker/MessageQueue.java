@@ -41,6 +41,8 @@ final class MessageQueue {
     int inFlight;
     /** Approximate bytes of the messages this queue holds (waiting and in flight), for the broker's memory limit. */
     private long bytes;
+    /** Approximate bytes of the waiting messages only. */
+    private long readyBytes;
     /** Set once the queue is dropped: its bytes no longer count towards the broker's total. */
     private boolean discarded;
     long enqueued;
@@ -117,6 +119,7 @@ final class MessageQueue {
         assert broker.inOwner() : "on the broker's thread";
         enqueued++;
         ready.add(e);
+        readyBytes += e.message.approximateSize();
         account(e.message.approximateSize());
     }
 
@@ -134,6 +137,7 @@ final class MessageQueue {
     /** A paged message read back into memory (it was counted as enqueued when it was paged). */
     void readBack(QueueEntry e) {
         ready.add(e);
+        readyBytes += e.message.approximateSize();
         account(e.message.approximateSize());
     }
 
@@ -157,6 +161,7 @@ final class MessageQueue {
     void putBack(QueueEntry e) {
         inFlight--;
         ready.add(e);
+        readyBytes += e.message.approximateSize();
     }
 
     /** The message was consumed (acknowledged). */
@@ -164,6 +169,7 @@ final class MessageQueue {
         inFlight--;
         dequeued++;
         account(-e.message.approximateSize());
+        readBackIfLow(); // consumers with credit left get nothing else that would ask for the tail
     }
 
     List<QueueEntry> browse(int max) {
@@ -181,6 +187,7 @@ final class MessageQueue {
     List<QueueEntry> drain() {
         List<QueueEntry> all = new ArrayList<>(ready);
         ready.clear();
+        readyBytes = 0;
         for (QueueEntry e : all) {
             account(-e.message.approximateSize());
         }
@@ -191,6 +198,9 @@ final class MessageQueue {
     boolean remove(QueueEntry e) {
         boolean removed = ready.remove(e);
         if (removed) {
+            readyBytes -= e.message.approximateSize();
+        }
+        if (removed) {
             account(-e.message.approximateSize());
         }
         return removed;
@@ -199,9 +209,14 @@ final class MessageQueue {
     /** Hands waiting messages to consumers while any has credit; asks for paged ones when few are left in memory. */
     void dispatch(long now) {
         dispatchReady(now);
+        readBackIfLow();
+    }
+
+    /** Asks for the next batch of the tail when consumers are here and little is left in memory. */
+    private void readBackIfLow() {
         if (tail != null && !tail.reading && !consumers.isEmpty() && ready.size() < Pager.READ_BACK_BELOW
-                && bytes < broker.pager.batchBytes() && !discarded) {
-            broker.pager.readBack(this);
+                && readyBytes < broker.pager.batchBytes() && !discarded) {
+            broker.pager.readBack(this, ready.isEmpty());
         }
     }
 
@@ -218,6 +233,7 @@ final class MessageQueue {
             QueueEntry e = it.next();
             if (e.message.isExpired(now)) {
                 it.remove();
+                readyBytes -= e.message.approximateSize();
                 expired++;
                 account(-e.message.approximateSize());
                 broker.expired(e);
@@ -231,6 +247,7 @@ final class MessageQueue {
                 continue;
             }
             it.remove();
+            readyBytes -= e.message.approximateSize();
             inFlight++;
             c.credit--;
             c.session.deliver(c, e);

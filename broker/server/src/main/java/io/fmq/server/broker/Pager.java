@@ -72,8 +72,8 @@ final class Pager {
     }
 
     /**
-     * Bytes read back at most per batch; a queue reads back only while it holds less than this (waiting and in flight),
-     * so that a queue whose consumers left holds at most about two batches of what was read back for it.
+     * Bytes read back at most per batch; a queue reads back only while less than this of it waits in memory, so that a
+     * queue whose consumers left holds at most about two batches of what was read back for it.
      */
     long batchBytes() {
         return batchBytes;
@@ -112,11 +112,16 @@ final class Pager {
         return q.durable() && (q.tail != null || broker.memory.used() >= threshold);
     }
 
-    /** Reads the next batch of the queue's tail back (broker's thread; the queue has a tail and no read under way). */
-    void readBack(MessageQueue q) {
+    /**
+     * Reads the next batch of the queue's tail back (broker's thread; the queue has a tail and no read under way). While
+     * memory is above {@link #readBackLimit()} it waits, unless nothing of the queue waits in memory ({@code starved}):
+     * its consumers may be holding what they have unacknowledged until more arrives (a transaction, a batch of client
+     * acknowledgements), so one batch more always comes; what consumers hold beyond that is bounded by their prefetch.
+     */
+    void readBack(MessageQueue q, boolean starved) {
         MessageQueue.PagedTail t = q.tail;
         t.reading = true;
-        if (broker.memory.used() > readBackLimit()) {
+        if (!starved && broker.memory.used() > readBackLimit()) {
             waitingForMemory.add(q); // the memory in use must come down first (acknowledgements)
             return;
         }

@@ -224,7 +224,11 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                 ok(rid);
                 break;
             case COMMIT:
-                reply(rid, connection.commit(((Frame.SessionCommand) frame).sessionId()).thenCompose(v -> broker.memoryAvailable()));
+                int sessionId = ((Frame.SessionCommand) frame).sessionId();
+                // only a commit that sends waits for memory: one that only acknowledges is what frees it
+                boolean sends = connection.hasPendingSends(sessionId);
+                CompletableFuture<Void> committed = connection.commit(sessionId);
+                reply(rid, sends ? committed.thenCompose(v -> broker.memoryAvailable()) : committed);
                 break;
             case ROLLBACK:
             case RECOVER: {
