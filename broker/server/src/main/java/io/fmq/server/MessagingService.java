@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MessagingService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MessagingService.class);
+    /** How long a stop waits for a running compaction to reach its next segment before interrupting it. */
+    private static final long COMPACTION_STOP_SECONDS = 10;
     /** The longest heartbeat interval the server agrees to on client connections. */
     static final int CLIENT_HEARTBEAT_MILLIS = 30_000;
 
@@ -83,7 +85,13 @@ final class MessagingService implements AutoCloseable {
                 return t;
             });
             compactor.scheduleWithFixedDelay(() -> compact(broker), 30, 30, TimeUnit.SECONDS);
-            parts.push(compactor::shutdownNow);
+            parts.push(() -> { // a running compaction ends at its next segment, every segment whole
+                broker.stopCompaction();
+                compactor.shutdown();
+                if (!compactor.awaitTermination(COMPACTION_STOP_SECONDS, TimeUnit.SECONDS)) {
+                    compactor.shutdownNow();
+                }
+            });
             MessagingMBeans messaging = new MessagingMBeans(mbeans, broker, () -> journal.stats().bytes());
             messaging.start();
             parts.push(messaging);
@@ -155,7 +163,14 @@ final class MessagingService implements AutoCloseable {
                 LOG.info("Data store compacted: {} segment(s) deleted, {} record(s) copied, {} bytes reclaimed",
                         r.segmentsDeleted(), r.recordsCopied(), r.bytesReclaimed());
             }
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // the server is stopping and interrupted the compactor: the segment being rewritten is still there
+            LOG.info("Data store compaction stopped with the server; it goes on after the next start");
         } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                LOG.info("Data store compaction stopped with the server; it goes on after the next start");
+                return;
+            }
             LOG.warn("Data store compaction failed: {}", e.toString());
         }
     }

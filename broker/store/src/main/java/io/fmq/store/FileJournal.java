@@ -788,6 +788,9 @@ public final class FileJournal implements Journal {
         long pinFrom = judge.keepInPlaceFrom();
         List<Segment> rewrite = new ArrayList<>();
         for (int i = 0; i < sealed.size(); i++) {
+            if (judge.stopped()) {
+                return new CompactionResult(0, 0, 0); // nothing rewritten yet
+            }
             Segment s = sealed.get(i);
             boolean pinned = all.get(i + 1).firstSequence - 1 >= pinFrom;
             List<Record> records = new ArrayList<>();
@@ -808,6 +811,9 @@ public final class FileJournal implements Journal {
             readSegment(all.get(all.size() - 1), judge::remains);
         }
         for (Segment s : rewrite) {
+            if (judge.stopped()) {
+                break; // every segment rewritten so far is complete
+            }
             List<Record> keep = new ArrayList<>();
             long[] liveBytes = {0};
             readSegment(s, r -> {

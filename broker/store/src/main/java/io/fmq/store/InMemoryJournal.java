@@ -107,6 +107,9 @@ public final class InMemoryJournal implements Journal {
     @Override
     public CompactionResult compact(CompactionJudge judge) {
         synchronized (backing) {
+            if (judge.stopped()) {
+                return new CompactionResult(0, 0, 0); // one step here: stopped before it, or not at all
+            }
             List<Record> dead = new ArrayList<>();
             for (Record r : backing.records) {
                 if (judge.isLive(r)) {

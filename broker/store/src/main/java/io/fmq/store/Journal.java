@@ -103,6 +103,14 @@ public interface Journal extends AutoCloseable {
         default long keepInPlaceFrom() {
             return Long.MAX_VALUE;
         }
+
+        /**
+         * Asked before each segment: when true the compaction ends there, every segment whole (one being rewritten is
+         * deleted only after its live records are durable again). Lets a stopping server end a compaction early.
+         */
+        default boolean stopped() {
+            return false;
+        }
     }
 
     /** Reads records in sequence order; see {@link #reader}. */

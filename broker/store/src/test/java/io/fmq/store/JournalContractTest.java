@@ -255,6 +255,36 @@ abstract class JournalContractTest {
     }
 
     @Test
+    void aCompactionStoppedPartWayKeepsEveryLiveRecord() throws Exception {
+        journal = create();
+        for (int i = 0; i < 600; i++) {
+            journal.append(RecordType.MESSAGE_ADD, bytes("add-" + i + "-" + "x".repeat(300))).get();
+        }
+        int[] asked = {0};
+        journal.compact(new Journal.CompactionJudge() {
+            @Override
+            public boolean isLive(Record r) {
+                return Integer.parseInt(new String(r.payload(), StandardCharsets.UTF_8).split("-")[1]) % 2 == 0;
+            }
+
+            @Override
+            public boolean stopped() { // the server stops while the compaction is under way
+                return ++asked[0] > 3;
+            }
+        });
+        assertThat(asked[0]).isPositive();
+        restart();
+
+        Set<Integer> left = new HashSet<>();
+        for (Record r : all(journal)) {
+            left.add(Integer.parseInt(new String(r.payload(), StandardCharsets.UTF_8).split("-")[1]));
+        }
+        for (int i = 0; i < 600; i += 2) {
+            assertThat(left).as("live record %s", i).contains(i);
+        }
+    }
+
+    @Test
     void afterAWriteErrorAppendsFailUntilReopened() throws Exception {
         journal = create();
         long confirmed = journal.append(RecordType.MESSAGE_ADD, bytes("kept")).get();

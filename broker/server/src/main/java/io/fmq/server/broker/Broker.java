@@ -113,6 +113,8 @@ public final class Broker {
     final Settings settings;
     final SelectorCompiler selectors;
     final BrokerExecutor executor;
+    /** Set by {@link #stopCompaction} on a stopping server's thread, read by the compacting thread. */
+    private volatile boolean compactionStopped;
     final Destinations destinations = new Destinations(this);
     final Routing routing = new Routing(this);
     final StoredMessages stored = new StoredMessages();
@@ -368,6 +370,18 @@ public final class Broker {
     /** Reclaims journal space of acknowledged messages and removed objects. */
     public Journal.CompactionResult compact() throws IOException {
         return StoredMessages.compact(this);
+    }
+
+    /**
+     * Ends a compaction running on another thread at its next segment, and makes later ones end at once (the server is
+     * stopping). Any thread.
+     */
+    public void stopCompaction() {
+        compactionStopped = true;
+    }
+
+    boolean compactionStopped() {
+        return compactionStopped;
     }
 
     /** As {@link #compact()} when a stored message was done with since the last compaction; else nothing is read. */

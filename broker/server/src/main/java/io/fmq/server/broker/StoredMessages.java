@@ -72,7 +72,7 @@ final class StoredMessages {
         Map<String, long[]> tails = new HashMap<>();
         d.queues.values().forEach(q -> addTail(tails, q));
         d.durableSubscriptions.values().forEach(s -> addTail(tails, s.queue));
-        return new Live(b.journal.lastSequence(), new HashSet<>(b.stored.stored.keySet()), new HashSet<>(d.durableSubscriptions.keySet()),
+        return new Live(b::compactionStopped, b.journal.lastSequence(), new HashSet<>(b.stored.stored.keySet()), new HashSet<>(d.durableSubscriptions.keySet()),
                 new HashSet<>(d.queues.keySet()), new HashSet<>(d.topics.keySet()), b.security.users(), tails); // users: an immutable copy already
     }
 
@@ -100,8 +100,11 @@ final class StoredMessages {
         /** Sequences of messages whose records stay in the journal after this compaction. */
         private final Set<Long> staying = new HashSet<>();
 
-        Live(long journalSequence, Set<Long> messages, Set<String> subscriptions, Set<String> queues, Set<String> topics,
+        private final java.util.function.BooleanSupplier stopped;
+
+        Live(java.util.function.BooleanSupplier stopped, long journalSequence, Set<Long> messages, Set<String> subscriptions, Set<String> queues, Set<String> topics,
              Map<String, String> users, Map<String, long[]> tails) {
+            this.stopped = stopped;
             this.tails = tails;
             this.pinFrom = tails.values().stream().mapToLong(t -> t[0]).min().orElse(Long.MAX_VALUE);
             this.journalSequence = journalSequence;
@@ -110,6 +113,11 @@ final class StoredMessages {
             this.queues = queues;
             this.topics = topics;
             this.users = users;
+        }
+
+        @Override
+        public boolean stopped() {
+            return stopped.getAsBoolean();
         }
 
         long journalSequence() {
