@@ -163,11 +163,8 @@ final class MessagingService implements AutoCloseable {
                 LOG.info("Data store compacted: {} segment(s) deleted, {} record(s) copied, {} bytes reclaimed",
                         r.segmentsDeleted(), r.recordsCopied(), r.bytesReclaimed());
             }
-        } catch (java.nio.channels.ClosedByInterruptException e) {
-            // the server is stopping and interrupted the compactor: the segment being rewritten is still there
-            LOG.info("Data store compaction stopped with the server; it goes on after the next start");
         } catch (IOException | RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted()) { // a stop that did not wait for the next segment
                 LOG.info("Data store compaction stopped with the server; it goes on after the next start");
                 return;
             }

@@ -118,8 +118,7 @@ final class MessageQueue {
     void add(QueueEntry e) {
         assert broker.inOwner() : "on the broker's thread";
         enqueued++;
-        ready.add(e);
-        readyBytes += e.message.approximateSize();
+        makeReady(e);
         account(e.message.approximateSize());
     }
 
@@ -136,8 +135,7 @@ final class MessageQueue {
 
     /** A paged message read back into memory (it was counted as enqueued when it was paged). */
     void readBack(QueueEntry e) {
-        ready.add(e);
-        readyBytes += e.message.approximateSize();
+        makeReady(e);
         account(e.message.approximateSize());
     }
 
@@ -160,6 +158,10 @@ final class MessageQueue {
     /** Puts a message back (consumer closed, session recovered or rolled back); it keeps its place by sequence. */
     void putBack(QueueEntry e) {
         inFlight--;
+        makeReady(e);
+    }
+
+    private void makeReady(QueueEntry e) {
         ready.add(e);
         readyBytes += e.message.approximateSize();
     }
@@ -199,8 +201,6 @@ final class MessageQueue {
         boolean removed = ready.remove(e);
         if (removed) {
             readyBytes -= e.message.approximateSize();
-        }
-        if (removed) {
             account(-e.message.approximateSize());
         }
         return removed;

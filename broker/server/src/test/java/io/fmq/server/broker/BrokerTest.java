@@ -348,8 +348,10 @@ class BrokerTest {
         assertThat(reopened.destinationStats(Dest.queue("short")).depth()).as("consumed before the restart").isZero();
     }
 
-    /** Takes everything {@code c}'s consumer 1 can get, acknowledging as a client would, up to a bound. */
-    /** Returns how many were acknowledged (more may have been delivered after the last acknowledgement). */
+    /**
+     * Takes everything {@code c}'s consumer 1 can get, acknowledging and crediting as a client would, up to a bound;
+     * returns how many were acknowledged.
+     */
     private int drain(BrokerConnection c, Received got, int expected) throws Exception {
         int credited = 0;
         for (int round = 0; round < expected + 10 && got.messages.size() < expected; round++) {
