@@ -42,6 +42,8 @@ public final class Bench {
         boolean keep = false;
         int backlogMb = 2048;
         int backlogRounds = 1;
+        int connections = 5_000;
+        int queues = 10_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dist": dist = Path.of(args[++i]); break;
@@ -53,10 +55,12 @@ public final class Bench {
                 case "--keep": keep = true; break;
                 case "--backlog-mb": backlogMb = Integer.parseInt(args[++i]); break;
                 case "--backlog-rounds": backlogRounds = Integer.parseInt(args[++i]); break;
+                case "--connections": connections = Integer.parseInt(args[++i]); break;
+                case "--queues": queues = Integer.parseInt(args[++i]); break;
                 default:
                     if (args[i].startsWith("-")) {
                         System.err.println("usage: bench.sh [WORKLOAD...|messaging|ha|shared] [--messages N] [--size BYTES] [--only fmq|artemis]"
-                                + " [--rounds N] [--resync-mb MB] [--backlog-mb MB] [--backlog-rounds N] [--keep]");
+                                + " [--rounds N] [--resync-mb MB] [--backlog-mb MB] [--backlog-rounds N] [--connections N] [--queues N] [--keep]");
                         System.exit(2);
                     }
                     selected.add(args[i]);
@@ -80,12 +84,12 @@ public final class Bench {
             }
         }
         for (String name : selected) {
-            boolean known = name.equals("messaging") || name.equals(Backlog.NAME) || name.equals(FIXED_LOAD) || name.equals("ha") || name.equals("shared") || HaBench.ALL.contains(name)
+            boolean known = name.equals("messaging") || name.equals(Backlog.NAME) || name.equals(Scale.NAME) || name.equals(FIXED_LOAD) || name.equals("ha") || name.equals("shared") || HaBench.ALL.contains(name)
                     || HaBench.SHARED.contains(name)
                     || Workload.all().stream().anyMatch(w -> w.name().equals(name));
             if (!known) {
                 System.err.println("no such workload: " + name + "; known: messaging (" + Workload.all().stream().map(Workload::name).toList()
-                        + "), ha (" + HaBench.ALL + "), shared (" + HaBench.SHARED + "), " + Backlog.NAME);
+                        + "), ha (" + HaBench.ALL + "), shared (" + HaBench.SHARED + "), " + Backlog.NAME + ", " + Scale.NAME);
                 System.exit(2);
             }
         }
@@ -102,6 +106,9 @@ public final class Bench {
             }
             if (selected.isEmpty() || selected.contains(Backlog.NAME)) {
                 Backlog.run(dist, work, backlogMb, backlogRounds, only, keep, tally);
+            }
+            if (selected.isEmpty() || selected.contains(Scale.NAME)) {
+                Scale.run(dist, work, connections, queues, only, tally);
             }
         } finally {
             if (keep) {

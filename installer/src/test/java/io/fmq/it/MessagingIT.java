@@ -430,4 +430,52 @@ class MessagingIT {
             assertThat(received).containsAll(confirmed);
         }
     }
+
+    @Test
+    @Order(11)
+    void hundredsOfConnectionsShareAFewClientThreadsAndEachStillWorks() throws Exception {
+        int plain = 150;
+        int durable = 50;
+        int ioLimit = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < plain; i++) {
+                open.add(factory().createConnection());
+            }
+            for (int i = 0; i < durable; i++) {
+                FmqConnectionFactory f = factory();
+                f.setDurableConnections(true);
+                f.setClientID("shared-io-" + i);
+                f.setOutboxDirectory(dir.resolve("outbox").toString());
+                open.add(f.createConnection());
+            }
+            // every connection sends one message and the last one receives them all
+            for (int i = 0; i < open.size(); i++) {
+                Session s = open.get(i).createSession(false, Session.AUTO_ACKNOWLEDGE);
+                s.createProducer(s.createQueue("shared-io")).send(s.createTextMessage(Integer.toString(i)));
+            }
+            Connection last = open.get(open.size() - 1);
+            last.start();
+            Session s = last.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("shared-io"));
+            Set<String> received = new HashSet<>();
+            for (int i = 0; i < open.size(); i++) {
+                Message m = consumer.receive(10_000);
+                assertThat(m).as("message %d of %d", i, open.size()).isNotNull();
+                received.add(text(m));
+            }
+            assertThat(received).hasSize(open.size());
+            // threads of an earlier test's connections may still be ending: the count settles at the shared few
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(threadsNamed("fmq-client-io")).isLessThanOrEqualTo(ioLimit));
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(threadsNamed("fmq-client-io")).isZero());
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
 }

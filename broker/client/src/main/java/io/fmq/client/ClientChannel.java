@@ -8,15 +8,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.InvalidDestinationException;
@@ -56,7 +54,6 @@ final class ClientChannel {
         }
     }
 
-    private final EventLoopGroup group;
     private final Channel channel;
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
@@ -64,38 +61,43 @@ final class ClientChannel {
     private volatile String connectionId;
     private volatile boolean closing;
 
-    private final boolean ownsGroup;
+    /** The shared I/O threads' lease this channel gives back when it closes; null when its caller owns the lease. */
+    private final ClientIo.Lease lease;
 
-    private ClientChannel(EventLoopGroup group, boolean ownsGroup, Channel channel, Handler handler) {
-        this.group = group;
-        this.ownsGroup = ownsGroup;
+    private ClientChannel(ClientIo.Lease lease, Channel channel, Handler handler) {
+        this.lease = lease;
         this.channel = channel;
         this.handler = handler;
     }
 
-    /** Connects on an I/O thread of its own (stopped when the channel closes) and shakes hands; blocks the caller. */
+    /**
+     * Connects on one of the process's shared I/O threads ({@link ClientIo}; the channel gives its lease back when it
+     * closes) and shakes hands; blocks the caller.
+     */
     static ClientChannel connect(String host, int port, String user, String password, String clientId, int heartbeatMillis,
                                  int timeoutMillis, Listener listener) throws JMSException {
-        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("fmq-client-io", true));
+        ClientIo.checkSettings();
+        ClientIo.Lease lease = ClientIo.acquire();
         try {
-            return await(connectAsync(group, true, host, port, user, password, clientId, heartbeatMillis, timeoutMillis, listener),
+            return await(connectAsync(lease.loop(), lease, host, port, user, password, clientId, heartbeatMillis, timeoutMillis, listener),
                     timeoutMillis + 1000L);
         } catch (JMSException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            lease.close();
             throw e;
         }
     }
 
     /**
-     * Connects and shakes hands without blocking: the future completes (on the group's event loop) with the
-     * channel, or with a JMSException saying why not. With {@code ownsGroup} the group stops when the channel
-     * closes; otherwise it belongs to the caller (a durable connection keeps one group for all its channels).
+     * Connects and shakes hands without blocking: the future completes (on {@code loop}) with the channel, or with a
+     * JMSException saying why not. With a {@code lease} the channel gives it back when it closes (a failed attempt
+     * leaves that to the caller); without, the loop belongs to the caller (a durable connection keeps one loop for
+     * all its channels).
      */
-    static java.util.concurrent.CompletableFuture<ClientChannel> connectAsync(EventLoopGroup group, boolean ownsGroup, String host,
+    static java.util.concurrent.CompletableFuture<ClientChannel> connectAsync(EventLoop loop, ClientIo.Lease lease, String host,
             int port, String user, String password, String clientId, int heartbeatMillis, int timeoutMillis, Listener listener) {
         CompletableFuture<ClientChannel> result = new CompletableFuture<>();
         Handler handler = new Handler(listener);
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -116,15 +118,12 @@ final class ClientChannel {
                         return;
                     }
                     Channel channel = cf.channel();
-                    ClientChannel c = new ClientChannel(group, ownsGroup, channel, handler);
+                    ClientChannel c = new ClientChannel(lease, channel, handler);
                     handler.owner = c;
                     c.requestAsync(rid -> new Frame.Hello(rid, FrameCodec.PROTOCOL_VERSION, Version.VERSION, user, password, clientId,
                             heartbeatMillis), null).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((answer, e) -> {
                                 if (e != null) {
                                     channel.close();
-                                    if (ownsGroup) {
-                                        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                                    }
                                     Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                                             ? e.getCause() : e;
                                     result.completeExceptionally(cause instanceof TimeoutException
@@ -258,8 +257,8 @@ final class ClientChannel {
             }
         }
         channel.close().syncUninterruptibly();
-        if (ownsGroup) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (lease != null) {
+            lease.close();
         }
     }
 
@@ -267,8 +266,8 @@ final class ClientChannel {
     void abandon() {
         closing = true;
         channel.close();
-        if (ownsGroup) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (lease != null) {
+            lease.close();
         }
     }
 

@@ -2,8 +2,7 @@ package io.fmq.client;
 
 import io.fmq.protocol.Frame;
 import io.fmq.protocol.WireMessage;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
@@ -16,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +35,8 @@ import java.util.logging.Logger;
  * The outboxes are emptied before the link is {@code ONLINE} again, so messages reach the server in the order
  * they were sent (per delivery mode: persistent and non-persistent messages wait in separate outboxes).
  *
- * <p>Threads: the event loop ({@code fmq-client-io}) runs the sockets and the reconnect timer and never waits;
+ * <p>Threads: the event loop ({@code fmq-client-io}, one of the process's shared {@link ClientIo} loops, the same one
+ * for the link's whole life) runs the sockets and the reconnect timer and never waits;
  * the recovery thread ({@code fmq-recovery}) does what may block (re-creating sessions, writing and sending
  * the outboxes, calling the listeners). {@link #lock} guards the state, the outboxes and the moves.
  */
@@ -44,6 +45,8 @@ final class DurableLink implements ServerLink {
     /** The session the outboxes are sent on (session ids the application gets count up from 1). */
     static final int OUTBOX_SESSION = Integer.MAX_VALUE;
     private static final int DRAIN_BATCH = 256;
+    /** How long the recovery thread waits for more work before it ends (a new one starts with the next task). */
+    private static final long RECOVERY_IDLE_SECONDS = 10;
 
 
     record Server(String host, int port) {
@@ -64,7 +67,9 @@ final class DurableLink implements ServerLink {
     private final String password;
     private final int heartbeatMillis;
     private final int connectTimeoutMillis;
-    private final EventLoopGroup group;
+    /** This connection's share of the process's I/O threads: every channel and timer of the link runs on its one loop. */
+    private final ClientIo.Lease ioLease;
+    private final EventLoop loop;
     private final ExecutorService recovery;
     private final Outbox persistentOutbox;
     private final Outbox memoryOutbox;
@@ -94,8 +99,14 @@ final class DurableLink implements ServerLink {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.persistentOutbox = persistentOutbox;
         this.memoryOutbox = memoryOutbox;
-        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("fmq-client-io", true));
-        this.recovery = Executors.newSingleThreadExecutor(new DefaultThreadFactory("fmq-recovery", true));
+        this.ioLease = ClientIo.acquire();
+        this.loop = ioLease.loop();
+        // one thread, started when there is recovery work and ended after a while without any (an idle
+        // connection holds no thread of its own)
+        ThreadPoolExecutor oneThread = new ThreadPoolExecutor(1, 1, RECOVERY_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("fmq-recovery", true));
+        oneThread.allowCoreThreadTimeOut(true);
+        this.recovery = oneThread;
         this.channelListener = new ClientChannel.Listener() {
             @Override
             public void delivered(Frame.Deliver deliver) {
@@ -145,7 +156,7 @@ final class DurableLink implements ServerLink {
 
     /** Waits for one connect attempt (application thread). */
     private ClientChannel connect(Server s, String clientId) throws JMSException {
-        CompletableFuture<ClientChannel> f = ClientChannel.connectAsync(group, false, s.host(), s.port(), user, password, clientId,
+        CompletableFuture<ClientChannel> f = ClientChannel.connectAsync(loop, null, s.host(), s.port(), user, password, clientId,
                 heartbeatMillis, connectTimeoutMillis, channelListener);
         try {
             return f.get(connectTimeoutMillis + 1000L, TimeUnit.MILLISECONDS);
@@ -335,7 +346,7 @@ final class DurableLink implements ServerLink {
             return;
         }
         try {
-            group.schedule(() -> tryServer(next.serverIndex()), next.delayMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(() -> tryServer(next.serverIndex()), next.delayMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing
         }
@@ -351,7 +362,7 @@ final class DurableLink implements ServerLink {
             clientId = connection.clientIdForHandshake();
         }
         Server s = servers.get(index);
-        ClientChannel.connectAsync(group, false, s.host(), s.port(), user, password, clientId, heartbeatMillis, connectTimeoutMillis,
+        ClientChannel.connectAsync(loop, null, s.host(), s.port(), user, password, clientId, heartbeatMillis, connectTimeoutMillis,
                 channelListener).whenComplete((ch, e) -> {
                     if (e != null) {
                         synchronized (lock) {
@@ -503,6 +514,6 @@ final class DurableLink implements ServerLink {
             memoryOutbox.close();
         }
         recovery.shutdown();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        ioLease.close();
     }
 }

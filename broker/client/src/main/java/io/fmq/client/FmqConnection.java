@@ -67,6 +67,7 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
             }
         };
         int connectTimeout = (int) Math.min(timeoutMillis, 30_000);
+        ClientIo.checkSettings();
         if (factory.isDurableConnections()) {
             Outbox persistent = FileOutbox.open(outboxFolder(factory, clientId), factory.outboxMaxMessages(), factory.outboxMaxBytes());
             Outbox memory = new MemoryOutbox(factory.memoryOutboxMaxMessages(), factory.memoryOutboxMaxBytes());

@@ -26,6 +26,8 @@ public final class ErrorCode {
      * the same message id.
      */
     public static final String NOT_ACTIVE = "NOT_ACTIVE";
+    /** Fatal: the server is too busy to take this request now (too many logins waiting); try again shortly. */
+    public static final String BUSY = "BUSY";
     /** Anything else. */
     public static final String INTERNAL = "INTERNAL";
 

@@ -131,7 +131,20 @@ public final class Broker {
     private final AtomicLong connectionCounter = new AtomicLong();
     Events events = NO_EVENTS;
 
-    private Broker(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors, BrokerExecutor executor) {
+    /**
+     * Where a login's password is checked when it is not one the broker saw succeed before: the derivation takes
+     * milliseconds of CPU and must hold up neither a network event loop nor the broker's thread.
+     */
+    private final java.util.concurrent.Executor logins;
+    /** The login threads' pool (null when logins are checked on the caller's thread, in tests). */
+    private final java.util.concurrent.ExecutorService loginPool;
+    /** Most logins waiting for a password check; more are refused as busy (a flood of new logins, or of wrong passwords). */
+    static final int MAX_WAITING_LOGINS = 1024;
+
+    private Broker(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors, BrokerExecutor executor,
+                   java.util.concurrent.ExecutorService loginPool) {
+        this.logins = loginPool != null ? loginPool : Runnable::run;
+        this.loginPool = loginPool;
         this.journal = journal;
         this.clock = clock;
         this.settings = settings;
@@ -143,13 +156,31 @@ public final class Broker {
 
     /** Builds the broker's state from the journal; a fresh store gets the account admin/passwd. */
     public static Broker open(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors) throws IOException {
-        return open(journal, clock, settings, selectors, BrokerExecutor.thread());
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(MAX_WAITING_LOGINS),
+                new io.netty.util.concurrent.DefaultThreadFactory("fmq-login", true));
+        pool.allowCoreThreadTimeOut(true);
+        try {
+            return open(journal, clock, settings, selectors, BrokerExecutor.thread(), pool);
+        } catch (IOException | RuntimeException e) {
+            pool.shutdown();
+            throw e;
+        }
     }
 
-    /** As {@link #open(Journal, Clock, Settings, SelectorCompiler)}, owned by the given executor (tests: a manual one). */
+    /**
+     * As {@link #open(Journal, Clock, Settings, SelectorCompiler)}, owned by the given executor (tests: a manual one),
+     * checking logins on the caller's thread.
+     */
     static Broker open(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors, BrokerExecutor executor)
             throws IOException {
-        Broker b = new Broker(journal, clock, settings, selectors, executor);
+        return open(journal, clock, settings, selectors, executor, null);
+    }
+
+    private static Broker open(Journal journal, Clock clock, Settings settings, SelectorCompiler selectors, BrokerExecutor executor,
+                               java.util.concurrent.ExecutorService loginPool) throws IOException {
+        Broker b = new Broker(journal, clock, settings, selectors, executor, loginPool);
         try {
             try {
                 b.call(() -> {
@@ -255,8 +286,10 @@ public final class Broker {
     // ----------------------------------------------------------------------------------- connections
 
     /**
-     * Authenticates a client (on the calling thread: hashing is slow) and opens its connection on the broker's thread;
-     * the future completes there, with the connection or the refusal.
+     * Authenticates a client and opens its connection on the broker's thread; the future completes there with the
+     * connection, or (on any thread) with the refusal. A login the broker saw succeed before is checked at once on the
+     * calling thread; any other on a login thread ({@link #logins}), so that the slow password hash never holds up
+     * the caller (a network event loop).
      */
     public CompletableFuture<BrokerConnection> connect(String user, String password, String clientId, String address,
                                                        DeliveryTarget target) {
@@ -264,11 +297,30 @@ public final class Broker {
             return CompletableFuture.failedFuture(new BrokerException(ErrorCode.SECURITY,
                     "Anonymous connections are not allowed: give a user name and password"));
         }
-        if (!security.authenticate(user, password)) {
-            LOG.warn("Client login refused for user '{}' from {}", user, address);
-            return CompletableFuture.failedFuture(new BrokerException(ErrorCode.SECURITY, "Invalid user name or password"));
-        }
         CompletableFuture<BrokerConnection> opened = new CompletableFuture<>();
+        if (security.knownLogin(user, password)) {
+            open(user, clientId, address, target, opened);
+            return opened;
+        }
+        try {
+            logins.execute(() -> {
+                if (!security.authenticate(user, password)) {
+                    LOG.warn("Client login refused for user '{}' from {}", user, address);
+                    opened.completeExceptionally(new BrokerException(ErrorCode.SECURITY, "Invalid user name or password"));
+                    return;
+                }
+                open(user, clientId, address, target, opened);
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Client login from {} refused: {} logins already wait for their password check", address, MAX_WAITING_LOGINS);
+            opened.completeExceptionally(new BrokerException(ErrorCode.BUSY, "The server is busy checking " + MAX_WAITING_LOGINS
+                    + " other logins; try again in a moment"));
+        }
+        return opened;
+    }
+
+    /** Opens an authenticated client's connection on the broker's thread and completes {@code opened} there. */
+    private void open(String user, String clientId, String address, DeliveryTarget target, CompletableFuture<BrokerConnection> opened) {
         execute(() -> {
             try {
                 String id = "conn-" + connectionCounter.incrementAndGet();
@@ -284,7 +336,6 @@ public final class Broker {
                 opened.completeExceptionally(e);
             }
         });
-        return opened;
     }
 
     /** Checks that a destination may be used, creating it on first use when the broker is set so. Broker's thread. */
@@ -327,8 +378,11 @@ public final class Broker {
         });
     }
 
-    /** Stops the broker's thread (the server is stopping). */
+    /** Stops the broker's thread and the login threads (the server is stopping). */
     public void close() {
+        if (loginPool != null) {
+            loginPool.shutdownNow();
+        }
         executor.shutdown();
     }
 

@@ -62,7 +62,12 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
     private BrokerConnection connection;
     /** Broker's thread only: the channel has closed. */
     private boolean closed;
-    /** Event loop only: the frames of the read in progress. */
+    /**
+     * Event loop only: the login is being checked (on a login thread); frames a client sent after its HELLO without
+     * waiting for the answer are held in {@link #inbox}, and the socket is not read, until the connection is open.
+     */
+    private boolean loginPending;
+    /** Event loop only: the frames of the read in progress (or held while the login is checked). */
     private List<Frame> inbox = new ArrayList<>();
     /** Broker's thread only: a flush is registered for the end of the current burst. */
     private boolean flushPending;
@@ -118,7 +123,11 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
     /** The end of a read from the socket: the frames it brought go to the broker's thread together, as one task. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        if (!inbox.isEmpty()) {
+        if (loginPending) {
+            if (!inbox.isEmpty()) {
+                channel.config().setAutoRead(false);
+            }
+        } else if (!inbox.isEmpty()) {
             List<Frame> frames = inbox;
             inbox = new ArrayList<>();
             broker.execute(() -> handleAll(frames));
@@ -165,8 +174,10 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                     + ", the client " + hello.protocolVersion() + ": use a client library of the server's version");
             return;
         }
-        // the password is checked here, on the event loop; the connection is opened on the broker's thread, ahead of
-        // every later frame of this channel (handed over after this one)
+        // the password is checked by the broker (at once when it saw this login succeed before, else on a login thread);
+        // the connection is opened on the broker's thread, ahead of every later frame of this channel, which waits
+        // here until then (loginDone)
+        loginPending = true;
         broker.connect(hello.user(), hello.password(), hello.clientId(), String.valueOf(channel.remoteAddress()), this)
                 .whenComplete((c, e) -> {
                     if (e != null) {
@@ -194,7 +205,19 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
                         ctx.pipeline().addBefore(FrameCodec.FRAMER, "fmq-ping", new io.fmq.protocol.PeriodicPing(heartbeat, () -> new Frame.Ping(0)));
                     }
                     channel.writeAndFlush(new Frame.Welcome(hello.requestId(), FrameCodec.PROTOCOL_VERSION, serverVersion, c.id(), heartbeat));
+                    ctx.executor().execute(this::loginDone);
                 });
+    }
+
+    /** Event loop: the connection is open; frames held during the login go to the broker's thread, and reading resumes. */
+    private void loginDone() {
+        loginPending = false;
+        if (!inbox.isEmpty()) {
+            List<Frame> frames = inbox;
+            inbox = new ArrayList<>();
+            broker.execute(() -> handleAll(frames));
+        }
+        channel.config().setAutoRead(true);
     }
 
     private void handle(Frame frame) throws BrokerException {

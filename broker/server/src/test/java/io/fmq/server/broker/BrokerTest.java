@@ -247,6 +247,26 @@ class BrokerTest {
     }
 
     @Test
+    void aLoginSeenToSucceedIsCheckedFastAndAChangedPasswordOrAWrongOneTakesTheSlowPathAgain() throws Exception {
+        Broker broker = open(new InMemoryJournal());
+        SecurityStore security = broker.security;
+        assertThat(security.knownLogin("admin", "passwd")).isFalse();
+        connect(broker, new Received());
+        assertThat(security.knownLogin("admin", "passwd")).as("remembered after one success").isTrue();
+        assertThat(security.knownLogin("admin", "passwdx")).isFalse();
+        assertThatThrownBy(() -> broker.connect("admin", "wrong", null, "test", new Received()).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(BrokerException.class).hasMessageContaining("Invalid user name or password");
+        assertThat(security.knownLogin("admin", "wrong")).as("a refusal is never remembered").isFalse();
+
+        broker.putUser("admin", "changed".toCharArray());
+        assertThat(security.knownLogin("admin", "passwd")).as("forgotten when the password changes").isFalse();
+        assertThatThrownBy(() -> broker.connect("admin", "passwd", null, "test", new Received()).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(BrokerException.class);
+        assertThat(broker.connect("admin", "changed", null, "test", new Received()).get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(security.knownLogin("admin", "changed")).isTrue();
+    }
+
+    @Test
     void aDelayedMessageIsDeliveredWhenTheClockReachesItsDeliveryTime() throws Exception {
         Broker broker = open(new InMemoryJournal());
         Received got = new Received();
