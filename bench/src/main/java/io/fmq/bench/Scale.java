@@ -33,13 +33,15 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  *       of loaded / unloaded (the goal: at least 0.8); each round compares two runs a few seconds apart, so the
  *       machine's drift cancels out.</li>
  * </ol>
- * Three warm-up runs of the producer/consumer come first.
+ * Warm-up runs of the producer/consumer come first, until two in a row agree within 10 % (at most
+ * {@value #MAX_WARMUP_RUNS}).
  * Memory is read from outside the server: {@code jcmd <pid> GC.run} then {@code GC.heap_info} (the heap in use after
  * a full collection) and {@code VmRSS} from {@code /proc/<pid>/status}; the thread count from the same file.
  */
 final class Scale {
     static final String NAME = "scale";
-    static final int PROBE_ROUNDS = 3;
+    static final int PROBE_ROUNDS = 5;
+    static final int MAX_WARMUP_RUNS = 12;
     static final int PROBE_MESSAGES = 100_000;
     static final int CONNECT_PROBES = 500;
 
@@ -72,9 +74,7 @@ final class Scale {
         ConnectionFactory f = factory(broker, server.port);
         Workload probe = new Workload(NAME + "-probe", Workload.Mode.NON_PERSISTENT, 1, 1);
         try {
-            for (int w = 0; w < 3; w++) {
-                probe.run(f, PROBE_MESSAGES, 1024, "scale.warmup"); // the JIT settles before the first measured run
-            }
+            warmUp(probe, f);
             Memory base = Memory.of(server.process.pid());
             long t0 = System.nanoTime();
             try (Connection c = f.createConnection()) {
@@ -143,6 +143,21 @@ final class Scale {
             }
             server.close();
             Bench.deleteTree(dir);
+        }
+    }
+
+    /**
+     * Runs the producer/consumer until two runs in a row differ by less than a tenth (at most {@value #MAX_WARMUP_RUNS}
+     * runs): both JVMs' compilers have settled before anything is measured.
+     */
+    private static void warmUp(Workload probe, ConnectionFactory f) throws Exception {
+        double last = 0;
+        for (int i = 0; i < MAX_WARMUP_RUNS; i++) {
+            double rate = probe.run(f, PROBE_MESSAGES, 1024, "scale.warmup").messagesPerSecond();
+            if (last > 0 && Math.abs(rate - last) < 0.1 * Math.max(rate, last)) {
+                return;
+            }
+            last = rate;
         }
     }
 
