@@ -270,7 +270,7 @@ final class HaPair {
     Map<String, byte[]> journal(String profile) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(fmq.profile(profile).resolve("run/journal"))) {
-            for (Path p : s.toList()) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".seg")).toList()) {
                 files.put(p.getFileName().toString(), Files.readAllBytes(p));
             }
         }

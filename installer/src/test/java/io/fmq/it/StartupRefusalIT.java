@@ -104,7 +104,7 @@ class StartupRefusalIT {
         }
         Path segment;
         try (java.util.stream.Stream<Path> s = Files.list(run.resolve("journal"))) {
-            segment = s.findFirst().orElseThrow();
+            segment = s.filter(p -> p.getFileName().toString().endsWith(".seg")).findFirst().orElseThrow();
         }
         byte[] data = Files.readAllBytes(segment);
         data[100] ^= 0x7f;

@@ -91,6 +91,8 @@ public final class FileJournal implements Journal {
         final Path path;
         final long firstSequence;
         volatile long size;
+        /** The highest epoch of an EPOCH record in the segment, 0 when none (written by the writer thread). */
+        volatile long maxEpoch;
 
         Segment(Path path, long firstSequence, long size) {
             this.path = path;
@@ -167,16 +169,33 @@ public final class FileJournal implements Journal {
         long records = 0;
         long last = 0;
         long epoch = meta.epoch();
+        Map<String, SealedIndex.Entry> index = SealedIndex.read(journalDir, meta.storeId());
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             boolean isLast = i == files.size() - 1;
-            if (!isLast) { // sealed: checked through a small buffer (a torn write can only be in the last segment)
+            if (!isLast) {
+                // sealed, and checked whole at an earlier open or written by this store since: its figures are in the
+                // index when its size and time are unchanged and its header agrees (every reader checks each record's
+                // CRC as it reads it, so a change inside it is still found, by the broker's recovery pass)
+                SealedIndex.Entry known = index.get(file.getFileName().toString());
+                if (known != null && known.firstSequence() > last && known.matches(file) && headerFirstSequence(file) == known.firstSequence()) {
+                    records += known.lastSequence() - known.firstSequence() + 1;
+                    last = known.lastSequence();
+                    epoch = Math.max(epoch, known.maxEpoch());
+                    Segment seg = new Segment(file, known.firstSequence(), known.size());
+                    seg.maxEpoch = known.maxEpoch();
+                    segments.add(seg);
+                    continue;
+                }
+                // otherwise checked through a small buffer (a torn write can only be in the last segment)
                 long[] checked = checkSealed(file, last);
                 if (checked != null) {
                     records += checked[0];
                     last = checked[1];
                     epoch = Math.max(epoch, checked[2]);
-                    segments.add(new Segment(file, checked[3], Files.size(file)));
+                    Segment seg = new Segment(file, checked[3], Files.size(file));
+                    seg.maxEpoch = checked[2];
+                    segments.add(seg);
                     continue;
                 } // not valid as a whole: read below, which says what is wrong
             }
@@ -234,7 +253,46 @@ public final class FileJournal implements Journal {
             channel = FileChannel.open(tail.path, StandardOpenOption.WRITE);
             channel.position(tail.size);
         }
+        writeSealedIndex();
         return new RecoveryReport(segments.size(), records, last, meta.epoch(), repairs);
+    }
+
+    /**
+     * Writes the index of the sealed segments (every one but the tail): name, size, time, sequences, highest epoch
+     * record. Best effort: a store without it, or with a damaged one, is checked whole at the next open.
+     */
+    private void writeSealedIndex() {
+        if (fencedEpoch > 0) {
+            return;
+        }
+        List<Segment> all = List.copyOf(segments);
+        List<SealedIndex.Entry> sealed = new ArrayList<>();
+        for (int i = 0; i + 1 < all.size(); i++) {
+            Segment s = all.get(i);
+            long lastOfIt = all.get(i + 1).firstSequence - 1;
+            if (lastOfIt < s.firstSequence) {
+                continue; // an empty segment (header only): checked at open, as it costs nothing
+            }
+            try {
+                sealed.add(new SealedIndex.Entry(s.path.getFileName().toString(), Files.size(s.path),
+                        SealedIndex.modifiedNanos(s.path), s.firstSequence, lastOfIt, s.maxEpoch));
+            } catch (IOException e) {
+                return; // deleted meanwhile (a compaction): no index this time
+            }
+        }
+        SealedIndex.write(journalDir, meta.storeId(), sealed);
+    }
+
+    /** The first sequence in a segment file's header, or -1 when the header is not valid. */
+    private static long headerFirstSequence(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(RecordCodec.SEGMENT_HEADER_SIZE);
+            if (!readFully(ch, b, 0, RecordCodec.SEGMENT_HEADER_SIZE)) {
+                return -1;
+            }
+            long[] header = RecordCodec.readSegmentHeader(b);
+            return header == null ? -1 : header[1];
+        }
     }
 
     /**
@@ -617,9 +675,12 @@ public final class FileJournal implements Journal {
                 tail = newSegment(seq + 1);
                 size = tail.size;
             }
-            if (p.type() == RecordType.EPOCH && tap != null && p.payload().length == 8) {
-                flush(tail, seq);
-                tap.epochChanged(ByteBuffer.wrap(p.payload()).getLong());
+            if (p.type() == RecordType.EPOCH && p.payload().length == 8) {
+                tail.maxEpoch = Math.max(tail.maxEpoch, ByteBuffer.wrap(p.payload()).getLong());
+                if (tap != null) {
+                    flush(tail, seq);
+                    tap.epochChanged(ByteBuffer.wrap(p.payload()).getLong());
+                }
             }
             seq++;
             if (recordSize > buffer.remaining()) {
@@ -1119,6 +1180,9 @@ public final class FileJournal implements Journal {
                 channel.force(true);
             }
             channel.close();
+        }
+        if (failure == null) {
+            writeSealedIndex();
         }
     }
 

@@ -40,6 +40,7 @@ public final class JournalReplica implements AutoCloseable {
         this.journalDir = dir.resolve("journal");
         Files.createDirectories(journalDir);
         this.meta = StoreMeta.readOrCreate(dir);
+        SealedIndex.remove(journalDir); // another server writes the segments now: the next open checks them whole
     }
 
     /** Opens a store folder (creating it if needed) to be written as a replica. */

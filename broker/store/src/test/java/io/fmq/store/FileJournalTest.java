@@ -117,7 +117,7 @@ class FileJournalTest extends JournalContractTest {
 
     private List<Path> segmentFiles() throws IOException {
         try (Stream<Path> s = Files.list(store.resolve("journal"))) {
-            return s.sorted().collect(Collectors.toList());
+            return s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().collect(Collectors.toList());
         }
     }
 
@@ -189,6 +189,55 @@ class FileJournalTest extends JournalContractTest {
         data[data.length - 3] ^= 1; // the last record of a sealed segment
         Files.write(first, data);
 
+        assertThatThrownBy(() -> FileJournal.open(store, SEGMENT)).isInstanceOf(CorruptJournalException.class);
+    }
+
+    @Test
+    void aReopenThroughTheSealedIndexReportsWhatACheckOfEverySegmentReports() throws Exception {
+        FileJournal j = FileJournal.open(store, SEGMENT);
+        j.append(RecordType.MESSAGE_ADD, bytes("before the epoch")).get();
+        long epoch = j.beginEpoch(41);
+        for (int i = 0; i < 6000; i++) {
+            j.append(RecordType.MESSAGE_ADD, bytes("record-" + i)).get();
+        }
+        j.close();
+        assertThat(segmentFiles()).hasSizeGreaterThan(2);
+        Path index = store.resolve("journal").resolve(SealedIndex.FILE_NAME);
+        assertThat(index).exists();
+        assertThat(SealedIndex.read(store.resolve("journal"), StoreMeta.readOrCreate(store).storeId()))
+                .hasSize(segmentFiles().size() - 1);
+
+        RecoveryReport viaIndex;
+        int replayedViaIndex;
+        try (FileJournal opened = FileJournal.open(store, SEGMENT)) {
+            viaIndex = opened.recoveryReport();
+            replayedViaIndex = all(opened).size();
+        }
+        Files.delete(index);
+        try (FileJournal opened = FileJournal.open(store, SEGMENT)) {
+            RecoveryReport checked = opened.recoveryReport();
+            assertThat(viaIndex.records()).isEqualTo(checked.records()).isEqualTo(6002);
+            assertThat(viaIndex.lastSequence()).isEqualTo(checked.lastSequence());
+            assertThat(viaIndex.epoch()).isEqualTo(checked.epoch()).isEqualTo(epoch);
+            assertThat(replayedViaIndex).isEqualTo(all(opened).size());
+        }
+        assertThat(index).as("written again by the open").exists();
+    }
+
+    @Test
+    void aSealedSegmentChangedBehindTheIndexesBackIsFoundByTheReadThatFollows() throws Exception {
+        filled(3000);
+        Path first = segmentFiles().get(0);
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(first);
+        byte[] data = Files.readAllBytes(first);
+        data[data.length - 3] ^= 1;
+        Files.write(first, data);
+        Files.setLastModifiedTime(first, time); // same size and time: the index still vouches for it
+
+        try (FileJournal opened = FileJournal.open(store, SEGMENT)) {
+            assertThatThrownBy(() -> all(opened)).isInstanceOf(CorruptJournalException.class);
+        }
+        Files.delete(store.resolve("journal").resolve(SealedIndex.FILE_NAME));
         assertThatThrownBy(() -> FileJournal.open(store, SEGMENT)).isInstanceOf(CorruptJournalException.class);
     }
 

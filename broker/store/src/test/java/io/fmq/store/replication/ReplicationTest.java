@@ -116,7 +116,7 @@ class ReplicationTest {
     private static Map<String, byte[]> segments(Path store) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(store.resolve("journal"))) {
-            for (Path p : s.toList()) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".seg")).toList()) {
                 files.put(p.getFileName().toString(), Files.readAllBytes(p));
             }
         }
