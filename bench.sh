@@ -12,6 +12,9 @@
 # then per workload the medians "<fmq|artemis> <workload> <value> <unit>", "ratio <workload>.round<k> <x>" and their median
 # "ratio <workload> <x>" (x > 1: FMQ better), and the measured limits ("limit ...") with FMQ's "fraction <workload> <x>".
 # persistent-1x1-fixed: latency at half of Artemis's maximum persistent 1x1 rate.
+# backlog [--backlog-mb MB]: a backlog larger than the server's memory (-Xmx256m), restarted while it waits.
+# scale [--connections N] [--queues N]: memory per queue and per idle connection, connect latency while they are
+#   open, and a producer/consumer's rate with them open over its rate without.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 cd "$ROOT"

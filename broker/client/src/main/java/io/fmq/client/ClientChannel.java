@@ -288,6 +288,8 @@ final class ClientChannel {
     private static final class Handler extends SimpleChannelInboundHandler<Frame> {
         private final Listener listener;
         ClientChannel owner;
+        /** Event loop only: why this side closed the channel, for the loss it reports (null: the server closed it). */
+        private String closedBecause;
 
         Handler(Listener listener) {
             this.listener = listener;
@@ -336,6 +338,7 @@ final class ClientChannel {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
                 if (((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
+                    closedBecause = "nothing arrived from the server for two heartbeat intervals";
                     ctx.close();
                 }
                 return;
@@ -345,7 +348,8 @@ final class ClientChannel {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            JMSException lost = new JMSException("the connection to the FMQ server was lost");
+            JMSException lost = new JMSException("the connection to the FMQ server was lost"
+                    + (closedBecause == null ? "" : ": " + closedBecause));
             owner.failAll(lost);
             if (!owner.closing && owner.connectionId != null) {
                 listener.lost(owner, lost);
@@ -355,6 +359,9 @@ final class ClientChannel {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (closedBecause == null) {
+                closedBecause = String.valueOf(cause);
+            }
             ctx.close();
         }
     }

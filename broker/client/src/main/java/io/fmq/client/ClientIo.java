@@ -25,6 +25,10 @@ final class ClientIo {
     private static final Object LOCK = new Object();
     private static NioEventLoopGroup group;
     private static int leases;
+    /** Runs application callbacks that must not run on an I/O thread; its threads end after a minute without work. */
+    private static final java.util.concurrent.ExecutorService CALLBACKS = new java.util.concurrent.ThreadPoolExecutor(0,
+            Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            new DefaultThreadFactory("fmq-client-events", true));
 
     private ClientIo() {
     }
@@ -91,6 +95,18 @@ final class ClientIo {
         }
         throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + configured
                 + " is not a number of I/O threads; give a whole number from 1 to 256, or leave it unset for one per core");
+    }
+
+    /** Runs an application callback (an ExceptionListener) on a thread of its own, never on an I/O thread. */
+    static void callback(Runnable task) {
+        CALLBACKS.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(ClientIo.class.getName()).log(java.util.logging.Level.WARNING,
+                        "an ExceptionListener threw", e);
+            }
+        });
     }
 
     /** Checks {@code -Dfmq.client.ioThreads} before a connection takes anything (a bad value fails createConnection). */

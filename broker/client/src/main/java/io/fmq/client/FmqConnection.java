@@ -213,7 +213,9 @@ public final class FmqConnection implements QueueConnection, TopicConnection {
         channel.abandon();
         link.close();
         if (l != null) {
-            l.onException(cause);
+            // not on the I/O thread that noticed the loss: that thread serves other connections too, and a listener
+            // may well block (close other connections, reconnect)
+            ClientIo.callback(() -> l.onException(cause));
         }
     }
 
