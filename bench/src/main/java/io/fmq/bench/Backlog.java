@@ -58,7 +58,8 @@ final class Backlog {
         return broker.equals("fmq") ? Bench.Server.fmq(dist, dir, HEAP) : Bench.Server.artemis(dir, HEAP, artemisTimeout);
     }
 
-    private static ConnectionFactory factory(String broker, int port) {
+    /** A JMS connection factory for the broker's server on {@code port} (FMQ with the shipped account). */
+    static ConnectionFactory factory(String broker, int port) {
         if (broker.equals("fmq")) {
             FmqConnectionFactory f = new FmqConnectionFactory("fmq://localhost:" + port);
             f.setUser("admin");
@@ -105,7 +106,8 @@ final class Backlog {
         }
     }
 
-    private static void close(ConnectionFactory f) {
+    /** Closes what a factory of {@link #factory} holds (Artemis's keeps thread pools). */
+    static void close(ConnectionFactory f) {
         if (f instanceof ActiveMQConnectionFactory a) {
             a.close();
         }

@@ -1,6 +1,5 @@
 package io.fmq.bench;
 
-import io.fmq.client.FmqConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageProducer;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * The {@code scale} workload: many idle connections and many queues on one server. Each broker runs alone in its own
@@ -57,21 +55,11 @@ final class Scale {
         }
     }
 
-    private static ConnectionFactory factory(String broker, int port) {
-        if (broker.equals("fmq")) {
-            FmqConnectionFactory f = new FmqConnectionFactory("fmq://localhost:" + port);
-            f.setUser("admin");
-            f.setPassword("passwd");
-            return f;
-        }
-        return new ActiveMQConnectionFactory("tcp://localhost:" + port);
-    }
-
     private static void round(String broker, Path dist, Path dir, int connections, int queues, Tally tally) throws Exception {
         Files.createDirectories(dir);
         Bench.Server server = broker.equals("fmq") ? Bench.Server.fmq(dist, dir) : Bench.Server.artemis(dir);
         List<Connection> open = new ArrayList<>(connections);
-        ConnectionFactory f = factory(broker, server.port);
+        ConnectionFactory f = Backlog.factory(broker, server.port);
         Workload probe = new Workload(NAME + "-probe", Workload.Mode.NON_PERSISTENT, 1, 1);
         try {
             warmUp(probe, f);
@@ -138,9 +126,7 @@ final class Scale {
                     broker, NAME, Tally.median(fractions), fractions.stream().map(x -> String.format(java.util.Locale.ROOT, "%.2f", x)).toList());
         } finally {
             closeAll(open);
-            if (f instanceof ActiveMQConnectionFactory a) {
-                a.close();
-            }
+            Backlog.close(f);
             server.close();
             Bench.deleteTree(dir);
         }

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * with the first connection and stopped when the last one closes. An application with thousands of connections
  * then runs a handful of threads, not one per connection.
  *
- * <p>A connection takes one event loop for its whole life ({@link Lease}), so its channels, its heartbeat and
+ * <p>A plain connection takes one shared event loop for its whole life ({@link Lease}); a durable connection
+ * keeps a loop of its own ({@link #acquireOwn}). so its channels, its heartbeat and
  * reconnect timers and its I/O callbacks all run on that one thread, in order, as they would on a loop of its own.
  * Nothing run on a loop may block: it would stall the other connections that share it.
  *
@@ -36,10 +37,13 @@ final class ClientIo {
     /** One connection's use of the shared threads: its event loop, until {@link #close}. */
     static final class Lease implements AutoCloseable {
         private final EventLoop loop;
+        /** A loop of the lease's own (a durable connection), stopped when the lease closes; null for a shared one. */
+        private final NioEventLoopGroup own;
         private boolean closed;
 
-        private Lease(EventLoop loop) {
+        private Lease(EventLoop loop, NioEventLoopGroup own) {
             this.loop = loop;
+            this.own = own;
         }
 
         /** The event loop every channel and timer of the connection runs on. */
@@ -50,6 +54,10 @@ final class ClientIo {
         /** Gives the loop back; the last lease of the process stops the threads (after what is queued on them). */
         @Override
         public void close() {
+            if (own != null) {
+                own.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                return;
+            }
             NioEventLoopGroup stop = null;
             synchronized (LOCK) {
                 if (closed) {
@@ -74,8 +82,18 @@ final class ClientIo {
                 group = new NioEventLoopGroup(threads(), new DefaultThreadFactory("fmq-client-io", true));
             }
             leases++;
-            return new Lease(group.next());
+            return new Lease(group.next(), null);
         }
+    }
+
+    /**
+     * An event loop of its own, for a durable connection: its failure detection and reconnects keep their timing
+     * whatever other connections of the process do on the shared loops (a stall there would otherwise look like a
+     * silent server to it, and make it drop a healthy link).
+     */
+    static Lease acquireOwn() {
+        NioEventLoopGroup own = new NioEventLoopGroup(1, new DefaultThreadFactory("fmq-client-io", true));
+        return new Lease(own.next(), own);
     }
 
     /** How many I/O threads the shared group runs. */

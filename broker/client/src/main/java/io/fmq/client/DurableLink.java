@@ -35,8 +35,7 @@ import java.util.logging.Logger;
  * The outboxes are emptied before the link is {@code ONLINE} again, so messages reach the server in the order
  * they were sent (per delivery mode: persistent and non-persistent messages wait in separate outboxes).
  *
- * <p>Threads: the event loop ({@code fmq-client-io}, one of the process's shared {@link ClientIo} loops, the same one
- * for the link's whole life) runs the sockets and the reconnect timer and never waits;
+ * <p>Threads: the event loop ({@code fmq-client-io}, a loop of the link's own from {@link ClientIo#acquireOwn}) runs the sockets and the reconnect timer and never waits;
  * the recovery thread ({@code fmq-recovery}) does what may block (re-creating sessions, writing and sending
  * the outboxes, calling the listeners). {@link #lock} guards the state, the outboxes and the moves.
  */
@@ -67,7 +66,7 @@ final class DurableLink implements ServerLink {
     private final String password;
     private final int heartbeatMillis;
     private final int connectTimeoutMillis;
-    /** This connection's share of the process's I/O threads: every channel and timer of the link runs on its one loop. */
+    /** This connection's own I/O thread: every channel and timer of the link runs on its one loop. */
     private final ClientIo.Lease ioLease;
     private final EventLoop loop;
     private final ExecutorService recovery;
@@ -99,7 +98,7 @@ final class DurableLink implements ServerLink {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.persistentOutbox = persistentOutbox;
         this.memoryOutbox = memoryOutbox;
-        this.ioLease = ClientIo.acquire();
+        this.ioLease = ClientIo.acquireOwn();
         this.loop = ioLease.loop();
         // one thread, started when there is recovery work and ended after a while without any (an idle
         // connection holds no thread of its own)

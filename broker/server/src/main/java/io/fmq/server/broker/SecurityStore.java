@@ -49,22 +49,17 @@ final class SecurityStore {
         verified.remove(name);
     }
 
-    /** Whether the password is the user's (any thread; slow unless {@link #knownLogin} holds). */
+    /**
+     * Whether the password is the user's, by the full (slow) hash check; a success is remembered for
+     * {@link #knownLogin}, which callers try first (any thread).
+     */
     boolean authenticate(String user, String password) {
         String hash = published.get(user);
-        if (hash == null) {
+        if (hash == null || !JmxUsers.verify(password.toCharArray(), hash)) {
             return false;
         }
-        byte[] mac = mac(password);
-        Verified v = verified.get(user);
-        if (v != null && v.hash.equals(hash) && MessageDigest.isEqual(v.mac, mac)) {
-            return true;
-        }
-        boolean ok = JmxUsers.verify(password.toCharArray(), hash);
-        if (ok) {
-            verified.put(user, new Verified(hash, mac));
-        }
-        return ok;
+        verified.put(user, new Verified(hash, mac(password)));
+        return true;
     }
 
     /** Whether this user logged in with this password before and is unchanged since (any thread; fast). */
