@@ -169,7 +169,7 @@ public final class JournalReplica implements AutoCloseable {
     public static int prefixCrc(Path file, long length) throws IOException {
         CRC32C crc = new CRC32C();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(256 * 1024);
+            ByteBuffer b = ByteBuffer.allocateDirect(256 * 1024);
             long remaining = length;
             while (remaining > 0) {
                 b.clear().limit((int) Math.min(b.capacity(), remaining));

@@ -83,6 +83,55 @@ final class RecordCodec {
     }
 
     /**
+     * The CRC of a record whose payload is the {@code length} bytes at {@code offset} of {@code data} (a heap or a direct
+     * buffer); moves {@code data}'s position and limit, so pass a view of one's own (a duplicate made once).
+     */
+    static int crc(int length, byte type, long sequence, ByteBuffer data, int offset) {
+        CRC32C crc = new CRC32C();
+        byte[] header = new byte[13];
+        header[0] = (byte) (length >>> 24);
+        header[1] = (byte) (length >>> 16);
+        header[2] = (byte) (length >>> 8);
+        header[3] = (byte) length;
+        header[4] = type;
+        for (int i = 0; i < 8; i++) {
+            header[5 + i] = (byte) (sequence >>> (56 - 8 * i));
+        }
+        crc.update(header, 0, 13);
+        data.clear();
+        data.limit(offset + length).position(offset);
+        crc.update(data);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * As {@link #readRecord(byte[], int, int)} for a record at {@code offset} of a buffer (heap or direct) that holds
+     * its bytes up to {@code limit}; the payload is copied out. Moves {@code data}'s position and limit, as {@link
+     * #crc(int, byte, long, ByteBuffer, int)}.
+     */
+    static Record readRecord(ByteBuffer data, int offset, int limit) {
+        if (limit - offset < RECORD_HEADER_SIZE) {
+            return null;
+        }
+        data.clear();
+        int length = data.getInt(offset);
+        byte code = data.get(offset + 4);
+        long sequence = data.getLong(offset + 5);
+        int stored = data.getInt(offset + 13);
+        RecordType type = RecordType.ofCode(code);
+        if (length < 0 || length > MAX_PAYLOAD || length > limit - offset - RECORD_HEADER_SIZE || type == null || sequence <= 0) {
+            return null;
+        }
+        int payloadOffset = offset + RECORD_HEADER_SIZE;
+        if (crc(length, code, sequence, data, payloadOffset) != stored) {
+            return null;
+        }
+        byte[] payload = new byte[length];
+        data.get(payloadOffset, payload);
+        return new Record(sequence, type, payload);
+    }
+
+    /**
      * Decodes the record at {@code offset} of {@code data} (which ends at {@code limit}), or returns null
      * when no valid record starts there.
      */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,21 +61,26 @@ final class Recovery {
         }
 
         void add(long journalSequence, PayloadCodec.AddView a) {
-            long seq = a.sequence();
+            add(journalSequence, a.sequence(), a.queueKeys(), a::copyMessage);
+        }
+
+        /** A message record: its sequence, the queues it was stored for, and a copy of its bytes on demand. */
+        void add(long journalSequence, long seq, List<String> queueKeys, Supplier<byte[]> message) {
             b.routing.nextSequence = Math.max(b.routing.nextSequence, seq + 1);
             WireMessage m = null;
             if (journalSequence > recentFrom) {
-                m = Records.message(a.copyMessage());
+                m = Records.message(message.get());
                 b.recentIds.remember(m, MemoryBudget.AVAILABLE);
             }
-            for (String key : a.queueKeys()) {
+            for (int i = 0, n = queueKeys.size(); i < n; i++) {
+                String key = queueKeys.get(i);
                 if (!early.isEmpty() && early.remove(key + "#" + seq)) {
                     continue;
                 }
                 Restored r = restored.computeIfAbsent(key, k -> new Restored());
                 if (r.tail == null ? held < threshold : seq < r.tail.fromMessage) {
                     if (m == null) {
-                        m = Records.message(a.copyMessage());
+                        m = Records.message(message.get());
                     }
                     if (r.inMemory.put(seq, m) == null) {
                         held += m.approximateSize();
@@ -82,7 +88,7 @@ final class Recovery {
                 } else if (seq - (r.tail == null ? seq : r.base) < Integer.MAX_VALUE) {
                     if (r.tail == null) {
                         if (m == null) {
-                            m = Records.message(a.copyMessage());
+                            m = Records.message(message.get());
                         }
                         r.tail = new MessageQueue.PagedTail(journalSequence, seq, m.timestamp());
                         r.base = seq;
@@ -113,12 +119,15 @@ final class Recovery {
     static void replay(Broker b) throws IOException {
         Destinations d = b.destinations;
         Pass pass = new Pass(b);
+        PayloadCodec.AddReader adds = new PayloadCodec.AddReader();
+        Supplier<byte[]> addMessage = adds::copyMessage;
         b.journal.replayViews((sequence, type, payload) -> {
             if (type == RecordType.EPOCH) {
                 return; // the journal's own
             }
             if (type == RecordType.MESSAGE_ADD && PayloadCodec.formatOf(payload) == PayloadCodec.FORMAT_VERSION) {
-                pass.add(sequence, PayloadCodec.readAddView(sequence, payload)); // the message's bytes are copied if kept
+                adds.read(sequence, payload); // in place: the message's bytes are copied only if kept
+                pass.add(sequence, adds.sequence(), adds.queueKeys(), addMessage);
                 return;
             }
             byte[] bytes = new byte[payload.remaining()];

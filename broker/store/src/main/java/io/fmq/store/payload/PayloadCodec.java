@@ -47,7 +47,7 @@ import java.util.List;
  * know is refused with a {@link PayloadFormatException}, never guessed at. A new format takes the next version;
  * readers keep reading the older ones.
  *
- * <p>Stateless and thread-safe.
+ * <p>Stateless and thread-safe, but for an {@link AddReader}, which belongs to the thread that uses it.
  */
 public final class PayloadCodec {
     /** The payload format this build writes. */
@@ -119,6 +119,108 @@ public final class PayloadCodec {
             }
             throw new PayloadFormatException("record " + recordSequence + " (MESSAGE_ADD) does not hold a valid payload: "
                     + (e.getMessage() == null ? "it ends too early" : e.getMessage()));
+        }
+    }
+
+    /**
+     * Reads {@code MESSAGE_ADD} payloads of {@link #FORMAT_VERSION} in place, one after the other, keeping nothing of
+     * them but what the caller copies: for a pass over a large journal (recovery), where {@link #readAddView}'s objects
+     * per record would dominate. A queue key equal to one seen in the last few records is returned as the same
+     * {@code String}. Belongs to the thread that uses it; what it shows is valid until its next {@link #read}.
+     */
+    public static final class AddReader {
+        private static final int CACHED_KEYS = 8;
+        private final byte[][] cachedBytes = new byte[CACHED_KEYS][];
+        private final String[] cachedKeys = new String[CACHED_KEYS];
+        private int nextSlot;
+        private final List<String> keys = new ArrayList<>();
+        private ByteBuffer payload;
+        private long sequence;
+        private int messageAt;
+        private int messageLength;
+
+        /** Reads the payload (from its position to its limit, which are not moved); see {@link #readAddView}. */
+        public void read(long recordSequence, ByteBuffer payload) {
+            this.payload = payload;
+            keys.clear();
+            int at = payload.position();
+            int end = payload.limit();
+            try {
+                if (formatOf(payload) != FORMAT_VERSION) {
+                    throw new PayloadFormatException("record " + recordSequence + " (MESSAGE_ADD) is not in payload format " + FORMAT_VERSION);
+                }
+                at++;
+                sequence = payload.getLong(at);
+                at += 8;
+                int k = payload.getInt(at);
+                at += 4;
+                if (k < 0 || k > end - at) {
+                    throw new IllegalArgumentException("count " + k + " does not fit the " + (end - at) + " bytes left");
+                }
+                for (int i = 0; i < k; i++) {
+                    int length = payload.getInt(at);
+                    at += 4;
+                    if (length < 0 || length > end - at) {
+                        throw new IllegalArgumentException("string length " + length + " does not fit the " + (end - at) + " bytes left");
+                    }
+                    keys.add(key(at, length));
+                    at += length;
+                }
+                messageLength = payload.getInt(at);
+                at += 4;
+                if (messageLength != end - at) {
+                    throw new IllegalArgumentException("the message's length " + messageLength + " is not the " + (end - at) + " bytes left");
+                }
+                messageAt = at;
+            } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+                if (e instanceof PayloadFormatException p) {
+                    throw p;
+                }
+                throw new PayloadFormatException("record " + recordSequence + " (MESSAGE_ADD) does not hold a valid payload: "
+                        + (e instanceof IndexOutOfBoundsException || e.getMessage() == null ? "it ends too early" : e.getMessage()));
+            }
+        }
+
+        private String key(int at, int length) {
+            for (int slot = 0; slot < CACHED_KEYS; slot++) {
+                byte[] c = cachedBytes[slot];
+                if (c != null && c.length == length && same(c, at)) {
+                    return cachedKeys[slot];
+                }
+            }
+            byte[] bytes = new byte[length];
+            payload.get(at, bytes);
+            String key = new String(bytes, StandardCharsets.UTF_8);
+            cachedBytes[nextSlot] = bytes;
+            cachedKeys[nextSlot] = key;
+            nextSlot = (nextSlot + 1) % CACHED_KEYS;
+            return key;
+        }
+
+        private boolean same(byte[] c, int at) {
+            for (int i = 0; i < c.length; i++) {
+                if (payload.get(at + i) != c[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The message's sequence number. */
+        public long sequence() {
+            return sequence;
+        }
+
+        /** The queue keys the message was stored for (a list this reader reuses: copy it to keep it). */
+        public List<String> queueKeys() {
+            return keys;
+        }
+
+        /** A copy of the message's bytes (its client-protocol encoding). */
+        public byte[] copyMessage() {
+            byte[] m = new byte[messageLength];
+            payload.get(messageAt, m);
+            return m;
         }
     }
 

@@ -96,6 +96,47 @@ class PayloadCodecTest {
     }
 
     @Test
+    void theInPlaceAddReaderReadsWhatReadAddViewReadsAndRefusesWhatItRefuses() {
+        PayloadCodec.AddReader reader = new PayloadCodec.AddReader();
+        StoreRecord.MessageAdd[] adds = {
+            new StoreRecord.MessageAdd(7, List.of("queue:a", "dsub:c:s#3"), MESSAGE),
+            new StoreRecord.MessageAdd(8, List.of("queue:a"), new byte[0]),
+            new StoreRecord.MessageAdd(9, List.of(), MESSAGE),
+            new StoreRecord.MessageAdd(10, List.of("queue:\u00e9t\u00e9", "queue:a"), MESSAGE)};
+        String first = null;
+        for (StoreRecord.MessageAdd a : adds) {
+            byte[] payload = PayloadCodec.encode(a);
+            // a direct buffer with bytes before and after the payload, as the journal's reader shows it
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(payload.length + 10);
+            direct.position(5);
+            direct.put(payload);
+            direct.limit(5 + payload.length).position(5);
+            reader.read(3, direct);
+            PayloadCodec.AddView view = PayloadCodec.readAddView(3, java.nio.ByteBuffer.wrap(payload));
+            assertThat(reader.sequence()).isEqualTo(a.sequence()).isEqualTo(view.sequence());
+            assertThat(reader.queueKeys()).isEqualTo(a.queueKeys()).isEqualTo(view.queueKeys());
+            assertThat(reader.copyMessage()).isEqualTo(a.message()).isEqualTo(view.copyMessage());
+            assertThat(direct.position()).isEqualTo(5); // not moved
+            if (reader.queueKeys().contains("queue:a")) {
+                String same = reader.queueKeys().get(reader.queueKeys().indexOf("queue:a"));
+                if (first == null) {
+                    first = same;
+                }
+                assertThat(same).isSameAs(first); // a key met again is not built again
+            }
+            for (int cut = 1; cut < payload.length; cut++) {
+                java.nio.ByteBuffer truncated = java.nio.ByteBuffer.wrap(Arrays.copyOf(payload, cut));
+                assertThatThrownBy(() -> reader.read(11, truncated)).as(a + " cut at " + cut)
+                        .isInstanceOf(PayloadFormatException.class).hasMessageContaining("record 11 (MESSAGE_ADD)");
+            }
+        }
+        byte[] other = PayloadCodec.encode(adds[0]);
+        other[0] = (byte) (0x80 | (PayloadCodec.FORMAT_VERSION + 1));
+        assertThatThrownBy(() -> reader.read(12, java.nio.ByteBuffer.wrap(other))).isInstanceOf(PayloadFormatException.class)
+                .hasMessageContaining("record 12 (MESSAGE_ADD) is not in payload format " + PayloadCodec.FORMAT_VERSION);
+    }
+
+    @Test
     void aHugeCountInADamagedPayloadDoesNotAllocateIt() {
         byte[] payload = {(byte) (0x80 | PayloadCodec.FORMAT_VERSION), 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
         assertThatThrownBy(() -> PayloadCodec.decode(new Record(1, RecordType.TX_COMMIT, payload)))
