@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fmq.client.FmqConnectionFactory;
+import io.fmq.protocol.Dest;
+import io.fmq.protocol.Frame;
+import io.fmq.protocol.FrameCodec;
+import io.fmq.protocol.WireMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -21,13 +27,17 @@ import jakarta.jms.StreamMessage;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -352,6 +362,89 @@ class MessagingIT {
             Queue q = ctx.createQueue("after-fuzz");
             ctx.createProducer().send(q, "still serving");
             assertThat(ctx.createConsumer(q).receiveBody(String.class, 10_000)).isEqualTo("still serving");
+        }
+    }
+
+    /** Writes frames in one socket write, as a client that does not wait for the welcome would. */
+    private static void writeFrames(Socket socket, Frame... frames) throws Exception {
+        ByteBuf out = Unpooled.buffer();
+        for (Frame f : frames) {
+            FrameCodec.encode(f, out);
+        }
+        byte[] bytes = new byte[out.readableBytes()];
+        out.readBytes(bytes);
+        out.release();
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
+    /** A text message's body as the client library encodes it: a byte saying it is not null, then the UTF-8 text. */
+    private static byte[] textBody(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[utf8.length + 1];
+        body[0] = 1;
+        System.arraycopy(utf8, 0, body, 1, utf8.length);
+        return body;
+    }
+
+    /** The next frame from the server, skipping pings (null when it closes the connection). */
+    private static Frame readFrame(DataInputStream in) throws Exception {
+        while (true) {
+            int length;
+            try {
+                length = in.readInt();
+            } catch (EOFException e) {
+                return null;
+            }
+            byte[] body = new byte[length];
+            in.readFully(body);
+            Frame f = FrameCodec.decode(Unpooled.wrappedBuffer(body));
+            if (!(f instanceof Frame.Ping)) {
+                return f;
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
+    void framesSentBeforeTheWelcomeAreServedAfterTheLoginAndNotBeforeIt() throws Exception {
+        Dest queue = Dest.queue("pipelined");
+        WireMessage m = new WireMessage("ID:pipelined-1", queue, true, 4, System.currentTimeMillis(),
+                0, 0, null, null, null, false, 0, Map.of(), WireMessage.BODY_TEXT,
+                textBody("sent with the hello"));
+        try (Socket socket = new Socket("localhost", clientPort)) {
+            socket.setSoTimeout(10_000);
+            writeFrames(socket,
+                    new Frame.Hello(1, FrameCodec.PROTOCOL_VERSION, "pipelining", "admin", "passwd", null, 0),
+                    new Frame.SessionOpen(2, 1, false, 1),
+                    new Frame.Send(3, 1, m));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertThat(readFrame(in)).isInstanceOf(Frame.Welcome.class).extracting(Frame::requestId).isEqualTo(1);
+            assertThat(readFrame(in)).isInstanceOf(Frame.Ok.class).extracting(Frame::requestId).isEqualTo(2);
+            assertThat(readFrame(in)).isInstanceOf(Frame.Ok.class).extracting(Frame::requestId).isEqualTo(3);
+        }
+        try (JMSContext ctx = factory().createContext()) {
+            assertThat(ctx.createConsumer(ctx.createQueue("pipelined")).receiveBody(String.class, 10_000)).isEqualTo("sent with the hello");
+        }
+        // a wrong password: the frames behind the hello are never served, the message is not stored
+        WireMessage refused = new WireMessage("ID:pipelined-2", queue, true, 4, System.currentTimeMillis(),
+                0, 0, null, null, null, false, 0, Map.of(), WireMessage.BODY_TEXT,
+                textBody("must not arrive"));
+        try (Socket socket = new Socket("localhost", clientPort)) {
+            socket.setSoTimeout(10_000);
+            writeFrames(socket,
+                    new Frame.Hello(1, FrameCodec.PROTOCOL_VERSION, "pipelining", "admin", "wrong", null, 0),
+                    new Frame.SessionOpen(2, 1, false, 1),
+                    new Frame.Send(3, 1, refused));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            Frame answer = readFrame(in);
+            assertThat(answer).isInstanceOf(Frame.Error.class);
+            assertThat(((Frame.Error) answer).fatal()).isTrue();
+            assertThat(readFrame(in)).isNull(); // closed, nothing else answered
+        }
+        try (JMSContext ctx = factory().createContext()) {
+            assertThat(ctx.createConsumer(ctx.createQueue("pipelined")).receiveNoWait()).isNull();
+            assertThat(ctx.createBrowser(ctx.createQueue("pipelined")).getEnumeration().hasMoreElements()).isFalse();
         }
     }
 

@@ -130,8 +130,21 @@ public final class BrokerConnection {
 
     // ----------------------------------------------------------------------------------- producing
 
-    /** Sends a message; the future completes when it is safe (durable, for a persistent message). */
-    public CompletableFuture<Void> send(int sessionId, WireMessage m) {
+    /**
+     * What a send returns: {@code safe} completes as soon as the message may be confirmed (durable, for a persistent
+     * message), on the thread that made it so (the journal's writer, or the HA channel's when the passive must have it
+     * too), so that the confirmation leaves without waiting for the broker's thread; {@code stored} completes on the
+     * broker's thread once the broker has taken the message into its queues. The broker's work is handed to its thread
+     * before {@code safe} completes, so whatever the client asks after the confirmation finds the message there.
+     */
+    public record Sent(CompletableFuture<Void> safe, CompletableFuture<Void> stored) {
+        static Sent of(CompletableFuture<Void> both) {
+            return new Sent(both, both);
+        }
+    }
+
+    /** Sends a message; see {@link Sent}. */
+    public Sent send(int sessionId, WireMessage m) {
         List<MessageQueue> targets;
         List<String> keys;
         long sequence;
@@ -149,12 +162,12 @@ public final class BrokerConnection {
             }
             if (s.transacted) {
                 s.pendingSends.add(m);
-                return DONE;
+                return Sent.of(DONE);
             }
             CompletableFuture<Void> original = broker.recentIds.original(m);
             if (original != null) {
                 // a resend (durable connection after a failover): confirmed when the first copy is safe, not stored again
-                return original;
+                return Sent.of(original);
             }
             targets = broker.routing.targets(m, id);
             keys = Routing.storedKeys(m, targets);
@@ -162,23 +175,31 @@ public final class BrokerConnection {
             if (keys.isEmpty()) {
                 broker.recentIds.remember(m, DONE);
                 broker.routing.deliverTo(targets, sequence, m);
-                return DONE;
+                return Sent.of(DONE);
             }
             broker.recentIds.remember(m, stored); // so a resend that arrives before this one is safe finds it
             broker.stored.reserve(sequence, keys);
         } catch (BrokerException e) {
-            return CompletableFuture.failedFuture(e);
+            return Sent.of(CompletableFuture.failedFuture(e));
         }
+        CompletableFuture<Void> safe = new CompletableFuture<>();
         broker.journal.append(RecordType.MESSAGE_ADD, Records.add(new Records.Add(sequence, keys, m)))
-                .whenCompleteAsync((seq, e) -> {
-                    if (e == null) {
-                        broker.routing.deliverTo(targets, sequence, m, seq);
-                        stored.complete(null);
+                .whenComplete((seq, e) -> {
+                    broker.executor().execute(() -> {
+                        if (e == null) {
+                            broker.routing.deliverTo(targets, sequence, m, seq);
+                            stored.complete(null);
+                        } else {
+                            stored.completeExceptionally(e);
+                        }
+                    });
+                    if (e == null) { // after the hand-off above: see Sent
+                        safe.complete(null);
                     } else {
-                        stored.completeExceptionally(e);
+                        safe.completeExceptionally(e);
                     }
-                }, broker.executor());
-        return stored;
+                });
+        return new Sent(safe, stored);
     }
 
     // ----------------------------------------------------------------------------------- consuming

@@ -325,9 +325,11 @@ public final class ClientConnectionHandler extends SimpleChannelInboundHandler<F
     }
 
     private void sendMessage(Frame.Send f) {
-        CompletableFuture<Void> stored = connection.send(f.sessionId(), f.message());
-        // over the memory limit the confirmation waits, so the producer's window fills and it stops
-        CompletableFuture<Void> done = f.requestId() == 0 ? stored : stored.thenCompose(v -> broker.memoryAvailable());
+        BrokerConnection.Sent sent = connection.send(f.sessionId(), f.message());
+        CompletableFuture<Void> stored = sent.stored();
+        // confirmed from the thread that made it safe; over the memory limit the confirmation waits, so the producer's
+        // window fills and it stops
+        CompletableFuture<Void> done = f.requestId() == 0 ? sent.safe() : sent.safe().thenCompose(v -> broker.memoryAvailable());
         if (!stored.isDone()) {
             if (unconfirmedSends.incrementAndGet() >= MAX_UNCONFIRMED_SENDS) {
                 channel.config().setAutoRead(false);

@@ -496,6 +496,12 @@ class BrokerTest {
         return new Frame.ConsumerOpen(1, 1, consumerId, d, null, false, null, false, false, 100, false);
     }
 
+    /** A send: until it may be confirmed and the broker has taken it into its queues. */
+    private void await(BrokerConnection.Sent sent) throws Exception {
+        await(sent.safe());
+        await(sent.stored());
+    }
+
     private void await(java.util.concurrent.CompletableFuture<?> f) throws Exception {
         if (executor == null) {
             f.get(10, TimeUnit.SECONDS); // no broker yet
