@@ -77,7 +77,7 @@ final class ReconnectMachine {
         }
         int a = attempt++;
         // the last attempt comes right at the timeout
-        return new Next(Next.Kind.ATTEMPT, a, ReconnectPlan.serverFor(a, serverIndex, serverCount), Math.min(plan.delayMillis(a), remaining));
+        return new Next(Next.Kind.ATTEMPT, a, ReconnectPlan.serverFor(a, serverIndex, serverCount), Math.min(plan.delayMillis(a, serverCount), remaining));
     }
 
     /** Whether an attempt may still go ahead (nothing else re-established or ended the link meanwhile). */

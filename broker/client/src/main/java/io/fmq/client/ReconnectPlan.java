@@ -11,8 +11,10 @@ import java.util.List;
  * <p>Attempt {@code n} (0-based, counted from the loss) goes to the server after the one that was lost,
  * then round the list: {@code (lost + 1 + n) mod size}. Only the active server of an HA pair accepts clients,
  * so after a failover the other server is the likely one, and the lost one comes next in case it restarted.
- * The wait before attempt 0 is zero; before attempt {@code n} it is {@code initial * 2^(n-1)}, capped at
- * {@code max}. The whole search is bounded by {@code timeout}, measured from the loss.
+ * The attempts go in rounds of one per server, one right after the other; the first round starts at once and
+ * round {@code r} (r &ge; 1) {@code initial * 2^(r-1)} after the one before, capped at {@code max}. (A wait between
+ * every two attempts would make a pair's new active server wait twice the backoff for its turn.) The whole search
+ * is bounded by {@code timeout}, measured from the loss.
  */
 record ReconnectPlan(Duration initialBackoff, Duration maxBackoff, Duration timeout) {
     static final ReconnectPlan DEFAULT = new ReconnectPlan(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(5));
@@ -35,14 +37,23 @@ record ReconnectPlan(Duration initialBackoff, Duration maxBackoff, Duration time
         return (int) ((Math.floorMod(lostIndex, serverCount) + 1L + attempt) % serverCount);
     }
 
-    /** The wait before attempt {@code attempt}, in ms. */
+    /** The wait before attempt {@code attempt} with a single server, in ms. */
     long delayMillis(int attempt) {
-        if (attempt <= 0) {
+        return delayMillis(attempt, 1);
+    }
+
+    /** The wait before attempt {@code attempt} among {@code serverCount} servers, in ms: zero within a round. */
+    long delayMillis(int attempt, int serverCount) {
+        if (serverCount < 1) {
+            throw new IllegalArgumentException("need at least one server");
+        }
+        if (attempt <= 0 || attempt % serverCount != 0) {
             return 0;
         }
+        int round = attempt / serverCount;
         long initial = initialBackoff.toMillis();
         long max = maxBackoff.toMillis();
-        int shift = Math.min(attempt - 1, 30);
+        int shift = Math.min(round - 1, 30);
         long delay = initial << shift;
         return delay <= 0 || delay > max ? max : delay;
     }

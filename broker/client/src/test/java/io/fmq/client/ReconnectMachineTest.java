@@ -19,7 +19,7 @@ class ReconnectMachineTest {
     }
 
     @Test
-    void aLossTriesTheOtherServerAtOnceThenRoundTheListWithBackoff() {
+    void aLossTriesTheOtherServerAtOnceThenRoundTheListWithBackoffBetweenRounds() {
         ReconnectMachine m = online(2, 0);
         assertThat(m.lost(now)).isTrue();
 
@@ -31,10 +31,16 @@ class ReconnectMachineTest {
         now += 10 * MS;
         ReconnectMachine.Next second = m.next(now);
         assertThat(second.serverIndex()).isZero();
-        assertThat(second.delayMillis()).isEqualTo(100);
+        assertThat(second.delayMillis()).as("the lost server right after, in the same round").isZero();
+        ReconnectMachine.Next third = m.next(now);
+        assertThat(third.serverIndex()).isEqualTo(1);
+        assertThat(third.delayMillis()).as("the next round after the backoff").isEqualTo(100);
         now += 110 * MS;
+        assertThat(m.next(now).delayMillis()).isZero();
         assertThat(m.next(now).delayMillis()).isEqualTo(200);
+        assertThat(m.next(now).delayMillis()).isZero();
         assertThat(m.next(now).delayMillis()).isEqualTo(400);
+        assertThat(m.next(now).delayMillis()).isZero();
         assertThat(m.next(now).delayMillis()).as("capped at the maximum").isEqualTo(400);
     }
 

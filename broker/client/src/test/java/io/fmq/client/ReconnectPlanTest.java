@@ -45,6 +45,25 @@ class ReconnectPlanTest {
     }
 
     @Test
+    void withSeveralServersEachRoundTriesThemAllWithoutWaitingBetween() {
+        // a pair: the other server, then the lost one at once; the backoff comes between rounds
+        assertEquals(0, plan.delayMillis(0, 2));
+        assertEquals(0, plan.delayMillis(1, 2));
+        assertEquals(100, plan.delayMillis(2, 2));
+        assertEquals(0, plan.delayMillis(3, 2));
+        assertEquals(200, plan.delayMillis(4, 2));
+        assertEquals(0, plan.delayMillis(5, 2));
+        assertEquals(2000, plan.delayMillis(2000, 2)); // no overflow
+        // three servers: rounds of three
+        assertEquals(0, plan.delayMillis(2, 3));
+        assertEquals(100, plan.delayMillis(3, 3));
+        assertEquals(0, plan.delayMillis(4, 3));
+        assertEquals(200, plan.delayMillis(6, 3));
+        // one server: every attempt is a round of its own
+        assertEquals(plan.delayMillis(5), plan.delayMillis(5, 1));
+    }
+
+    @Test
     void theTimeoutIsMeasuredFromTheLoss() {
         assertEquals(60_000, plan.remainingMillis(Duration.ofMinutes(4).toNanos()));
         assertEquals(0, plan.remainingMillis(Duration.ofMinutes(5).toNanos()));
