@@ -263,6 +263,7 @@ public final class Server {
 
     /** Replicated HA: the lock file, the gateway check, the HA channel and the controller that decides when to serve. */
     private void startReplicatedHa() throws StartupException, InterruptedException {
+        ClassPreload.start(); // while it waits as the passive server, not during a takeover
         Profile profile = settings.profile();
         Path lockPath = profile.haCommon().lockFile().orElseThrow();
         FileHaLock haLock = new FileHaLock(lockPath, LockOwner.ofThisProcess(profile.name()), clock);
@@ -317,6 +318,7 @@ public final class Server {
      * {@code -dbPath}, which this server opens for writing only when it activates, fencing any older writer off.
      */
     private void startSharedHa() throws StartupException, InterruptedException {
+        ClassPreload.start(); // while it waits as the passive server, not during a takeover
         Profile profile = settings.profile();
         Path lockPath = profile.haCommon().lockFile().orElseThrow();
         FileHaLock haLock = new FileHaLock(lockPath, LockOwner.ofThisProcess(profile.name()), clock);
