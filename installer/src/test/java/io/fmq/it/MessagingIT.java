@@ -405,19 +405,29 @@ class MessagingIT {
         }
     }
 
+    /**
+     * Connects and writes, in one socket write, a hello of user admin with this password, a session and a persistent
+     * text message to queue "pipelined" (request ids 1, 2, 3).
+     */
+    private static Socket pipelined(String password, String messageId, String text) throws Exception {
+        WireMessage m = new WireMessage(messageId, Dest.queue("pipelined"), true, 4, System.currentTimeMillis(), 0, 0, null, null,
+                null, false, 0, Map.of(), WireMessage.BODY_TEXT, textBody(text));
+        Socket socket = new Socket("localhost", clientPort);
+        try {
+            socket.setSoTimeout(10_000);
+            writeFrames(socket, new Frame.Hello(1, FrameCodec.PROTOCOL_VERSION, "pipelining", "admin", password, null, 0),
+                    new Frame.SessionOpen(2, 1, false, 1), new Frame.Send(3, 1, m));
+            return socket;
+        } catch (Exception e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     @Test
     @Order(8)
     void framesSentBeforeTheWelcomeAreServedAfterTheLoginAndNotBeforeIt() throws Exception {
-        Dest queue = Dest.queue("pipelined");
-        WireMessage m = new WireMessage("ID:pipelined-1", queue, true, 4, System.currentTimeMillis(),
-                0, 0, null, null, null, false, 0, Map.of(), WireMessage.BODY_TEXT,
-                textBody("sent with the hello"));
-        try (Socket socket = new Socket("localhost", clientPort)) {
-            socket.setSoTimeout(10_000);
-            writeFrames(socket,
-                    new Frame.Hello(1, FrameCodec.PROTOCOL_VERSION, "pipelining", "admin", "passwd", null, 0),
-                    new Frame.SessionOpen(2, 1, false, 1),
-                    new Frame.Send(3, 1, m));
+        try (Socket socket = pipelined("passwd", "ID:pipelined-1", "sent with the hello")) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             assertThat(readFrame(in)).isInstanceOf(Frame.Welcome.class).extracting(Frame::requestId).isEqualTo(1);
             assertThat(readFrame(in)).isInstanceOf(Frame.Ok.class).extracting(Frame::requestId).isEqualTo(2);
@@ -427,15 +437,7 @@ class MessagingIT {
             assertThat(ctx.createConsumer(ctx.createQueue("pipelined")).receiveBody(String.class, 10_000)).isEqualTo("sent with the hello");
         }
         // a wrong password: the frames behind the hello are never served, the message is not stored
-        WireMessage refused = new WireMessage("ID:pipelined-2", queue, true, 4, System.currentTimeMillis(),
-                0, 0, null, null, null, false, 0, Map.of(), WireMessage.BODY_TEXT,
-                textBody("must not arrive"));
-        try (Socket socket = new Socket("localhost", clientPort)) {
-            socket.setSoTimeout(10_000);
-            writeFrames(socket,
-                    new Frame.Hello(1, FrameCodec.PROTOCOL_VERSION, "pipelining", "admin", "wrong", null, 0),
-                    new Frame.SessionOpen(2, 1, false, 1),
-                    new Frame.Send(3, 1, refused));
+        try (Socket socket = pipelined("wrong", "ID:pipelined-2", "must not arrive")) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             Frame answer = readFrame(in);
             assertThat(answer).isInstanceOf(Frame.Error.class);

@@ -105,9 +105,9 @@ final class RecordCodec {
     }
 
     /**
-     * As {@link #readRecord(byte[], int, int)} for a record at {@code offset} of a buffer (heap or direct) that holds
-     * its bytes up to {@code limit}; the payload is copied out. Moves {@code data}'s position and limit, as {@link
-     * #crc(int, byte, long, ByteBuffer, int)}.
+     * Decodes the record at {@code offset} of a buffer (heap or direct) that holds its bytes up to {@code limit}, or
+     * returns null when no valid record starts there; the payload is copied out. Moves {@code data}'s position and
+     * limit, as {@link #crc(int, byte, long, ByteBuffer, int)}.
      */
     static Record readRecord(ByteBuffer data, int offset, int limit) {
         if (limit - offset < RECORD_HEADER_SIZE) {
@@ -136,24 +136,6 @@ final class RecordCodec {
      * when no valid record starts there.
      */
     static Record readRecord(byte[] data, int offset, int limit) {
-        if (limit - offset < RECORD_HEADER_SIZE) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(data, offset, RECORD_HEADER_SIZE);
-        int length = b.getInt();
-        byte code = b.get();
-        long sequence = b.getLong();
-        int stored = b.getInt();
-        RecordType type = RecordType.ofCode(code);
-        if (length < 0 || length > MAX_PAYLOAD || length > limit - offset - RECORD_HEADER_SIZE || type == null || sequence <= 0) {
-            return null;
-        }
-        int payloadOffset = offset + RECORD_HEADER_SIZE;
-        if (crc(length, code, sequence, data, payloadOffset) != stored) {
-            return null;
-        }
-        byte[] payload = new byte[length];
-        System.arraycopy(data, payloadOffset, payload, 0, length);
-        return new Record(sequence, type, payload);
+        return readRecord(ByteBuffer.wrap(data), offset, limit);
     }
 }
