@@ -75,11 +75,7 @@ final class RecordCodec {
     }
 
     static int crc(int length, byte type, long sequence, byte[] payload, int offset) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer header = ByteBuffer.allocate(13).putInt(length).put(type).putLong(sequence).flip();
-        crc.update(header);
-        crc.update(payload, offset, length);
-        return (int) crc.getValue();
+        return crc(length, type, sequence, ByteBuffer.wrap(payload), offset);
     }
 
     /**

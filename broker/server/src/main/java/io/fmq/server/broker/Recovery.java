@@ -60,10 +60,6 @@ final class Recovery {
             this.recentFrom = b.journal.lastSequence() - RecentMessageIds.DEFAULT_CAPACITY;
         }
 
-        void add(long journalSequence, PayloadCodec.AddView a) {
-            add(journalSequence, a.sequence(), a.queueKeys(), a::copyMessage);
-        }
-
         /** A message record: its sequence, the queues it was stored for, and a copy of its bytes on demand. */
         void add(long journalSequence, long seq, List<String> queueKeys, Supplier<byte[]> message) {
             b.routing.nextSequence = Math.max(b.routing.nextSequence, seq + 1);
@@ -160,12 +156,12 @@ final class Recovery {
                     sub.topic.subscriptions.remove(sub.key);
                 }
             } else if (rec instanceof StoreRecord.MessageAdd a) {
-                pass.add(r.sequence(), PayloadCodec.AddView.of(a));
+                pass.add(r.sequence(), a.sequence(), a.queueKeys(), a::message);
             } else if (rec instanceof StoreRecord.MessageAck a) {
                 pass.ack(a);
             } else if (rec instanceof StoreRecord.Transaction t) {
                 for (StoreRecord.MessageAdd a : t.adds()) {
-                    pass.add(r.sequence(), PayloadCodec.AddView.of(a));
+                    pass.add(r.sequence(), a.sequence(), a.queueKeys(), a::message);
                 }
                 t.acks().forEach(pass::ack);
             } else if (rec instanceof StoreRecord.PrincipalPut u) {

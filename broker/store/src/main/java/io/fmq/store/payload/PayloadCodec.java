@@ -77,55 +77,9 @@ public final class PayloadCodec {
     }
 
     /**
-     * A {@code MESSAGE_ADD} payload of the current format read in place: its message sequence and queue keys, and its
-     * message bytes as a view of {@code payload} (valid as long as the payload is). For a replay that copies a
-     * message's bytes only when it keeps the message.
-     */
-    public record AddView(long sequence, List<String> queueKeys, ByteBuffer message) {
-        /** A copy of the message's bytes. */
-        public byte[] copyMessage() {
-            byte[] m = new byte[message.remaining()];
-            message.duplicate().get(m);
-            return m;
-        }
-
-        public static AddView of(StoreRecord.MessageAdd a) {
-            return new AddView(a.sequence(), a.queueKeys(), ByteBuffer.wrap(a.message()));
-        }
-    }
-
-    /** Reads a {@code MESSAGE_ADD} payload of {@link #FORMAT_VERSION} in place; see {@link AddView}. */
-    public static AddView readAddView(long recordSequence, ByteBuffer payload) {
-        ByteBuffer b = payload.duplicate();
-        try {
-            if (formatOf(b) != FORMAT_VERSION) {
-                throw new PayloadFormatException("record " + recordSequence + " (MESSAGE_ADD) is not in payload format " + FORMAT_VERSION);
-            }
-            b.get();
-            long sequence = b.getLong();
-            int k = count(b);
-            List<String> keys = new ArrayList<>(k);
-            for (int i = 0; i < k; i++) {
-                keys.add(readString(b));
-            }
-            int length = count(b);
-            if (length != b.remaining()) {
-                throw new IllegalArgumentException("the message's length " + length + " is not the " + b.remaining() + " bytes left");
-            }
-            return new AddView(sequence, keys, b.slice());
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            if (e instanceof PayloadFormatException p) {
-                throw p;
-            }
-            throw new PayloadFormatException("record " + recordSequence + " (MESSAGE_ADD) does not hold a valid payload: "
-                    + (e.getMessage() == null ? "it ends too early" : e.getMessage()));
-        }
-    }
-
-    /**
      * Reads {@code MESSAGE_ADD} payloads of {@link #FORMAT_VERSION} in place, one after the other, keeping nothing of
-     * them but what the caller copies: for a pass over a large journal (recovery), where {@link #readAddView}'s objects
-     * per record would dominate. A queue key equal to one seen in the last few records is returned as the same
+     * them but what the caller copies: for a pass over a large journal (recovery), where a decoded record's objects
+     * would dominate. A queue key equal to one seen in the last few records is returned as the same
      * {@code String}. Belongs to the thread that uses it; what it shows is valid until its next {@link #read}.
      */
     public static final class AddReader {
@@ -139,7 +93,10 @@ public final class PayloadCodec {
         private int messageAt;
         private int messageLength;
 
-        /** Reads the payload (from its position to its limit, which are not moved); see {@link #readAddView}. */
+        /**
+         * Reads the payload (from its position to its limit, which are not moved); a payload that is not a valid
+         * {@code MESSAGE_ADD} of this format is refused with a {@link PayloadFormatException} naming the record.
+         */
         public void read(long recordSequence, ByteBuffer payload) {
             this.payload = payload;
             keys.clear();
